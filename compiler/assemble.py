@@ -1,0 +1,111 @@
+"""Content folder -> Edition: read every story, keep the good ones, say why for the rest.
+
+One bad story never costs the others: each reader failure is a diagnostic and
+the story is left out. Only an edition with no usable story at all fails.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .config import EditionConfig
+from .diagnostics import Diagnostic, diag
+from .model import Edition, Related, Section, Story
+from .sources import read_story
+
+
+@dataclass(frozen=True)
+class Assembly:
+    edition: Edition | None
+    diagnostics: tuple[Diagnostic, ...]
+    left_out: tuple[Path, ...]
+    """Story files not in the edition; their reasons are among the diagnostics."""
+
+
+def build_timestamp() -> datetime:
+    """SOURCE_DATE_EPOCH pins every date in the outputs, so rebuilds are byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def story_files(content_root: Path) -> list[Path]:
+    folder = content_root / "stories"
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def assemble(content_root: Path, config: EditionConfig, day: date | None = None) -> Assembly:
+    content_root = content_root.resolve()
+    timestamp = build_timestamp()
+    day = day or timestamp.date()
+    files = story_files(content_root)
+    if not files:
+        return Assembly(None, (diag("E004", str(content_root / "stories")),), ())
+
+    diagnostics: list[Diagnostic] = []
+    stories: list[Story] = []
+    left_out: list[Path] = []
+    seen_slugs: dict[str, Path] = {}
+    for path in files:
+        story, problems = read_story(path, content_root, config)
+        diagnostics += problems
+        if story is None:
+            left_out.append(path)
+            continue
+        if story.slug in seen_slugs:
+            diagnostics.append(diag("S009", f"{story.slug!r} is already used by "
+                                    f"{seen_slugs[story.slug].name}", path))
+            left_out.append(path)
+            continue
+        seen_slugs[story.slug] = path
+        stories.append(story)
+
+    if not stories:
+        return Assembly(None, tuple(diagnostics), tuple(left_out))
+
+    stories = _resolve_related(stories)
+    order = {name: index for index, name in enumerate(config.sections)}
+    stories.sort(key=lambda s: (order[s.section], s.priority, s.headline.casefold(), s.slug))
+    sections = tuple(
+        Section(name, tuple(s for s in stories if s.section == name))
+        for name in config.sections
+        if any(s.section == name for s in stories)
+    )
+    lead = min(stories, key=lambda s: (s.priority, order[s.section]))
+    edition = Edition(
+        config=config, date=day, sections=sections, more_stories=_more_stories(stories),
+        lead=lead, content_root=content_root, timestamp=timestamp,
+    )
+    return Assembly(edition, tuple(diagnostics), tuple(left_out))
+
+
+def _resolve_related(stories: list[Story]) -> list[Story]:
+    by_slug = {s.slug: s for s in stories}
+    by_url = {s.url: s for s in stories if s.url}
+    by_headline = {s.headline: s for s in stories}
+    resolved = []
+    for story in stories:
+        entries = []
+        for entry in story.related:
+            target = (by_slug.get(entry.slug) or by_url.get(entry.url)
+                      or by_headline.get(entry.headline))
+            if target is story:
+                continue
+            entries.append(replace(entry, target=target.slug if target else None))
+        resolved.append(replace(story, related=tuple(entries)))
+    return resolved
+
+
+def _more_stories(stories: list[Story]) -> tuple[Related, ...]:
+    seen: set[str] = set()
+    result = []
+    for story in stories:
+        for entry in story.related:
+            if entry.target is None and entry.dedupe_key not in seen:
+                seen.add(entry.dedupe_key)
+                result.append(entry)
+    return tuple(result)

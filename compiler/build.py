@@ -1,0 +1,139 @@
+"""The pipeline: load -> model -> render -> write -> publish, each stage once.
+
+``build`` never prints; it returns a BuildResult the CLI reports from, and a
+JSON report written beside the outputs tells the night editor what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .assemble import assemble
+from .config import EditionConfig
+from .diagnostics import Diagnostic, Severity, diag
+from .epub import build_epub
+from .pdf import render_pdf
+from .progress import Progress
+from .publish import atomic_write, remove_stale_parts
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class BuildResult:
+    config: EditionConfig
+    content_root: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    left_out: list[Path] = field(default_factory=list)
+    included: list[str] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)
+    pages: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    exit_code: int = EXIT_FAILED
+    report_path: Path | None = None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def report(self) -> dict:
+        root = self.content_root
+        reasons: dict[str, list[dict]] = {}
+        for d in self.diagnostics:
+            if d.path is not None and d.path in self.left_out and d.is_error:
+                reasons.setdefault(str(d.path.relative_to(root)), []).append(d.as_dict(root))
+        return {
+            "compiler": f"edition-compiler {__version__}",
+            "edition": self.config.name,
+            "content": str(root),
+            "exit_code": self.exit_code,
+            "included": self.included,
+            "left_out": [{"file": f, "problems": p} for f, p in reasons.items()],
+            "diagnostics": [d.as_dict(root) for d in self.diagnostics],
+            "outputs": {kind: {"file": path.name, "bytes": path.stat().st_size}
+                        for kind, path in self.outputs.items()},
+            "pages": self.pages,
+            "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | None = None,
+          strict: bool = False, write: bool = True, progress: Progress | None = None
+          ) -> BuildResult:
+    content_root = content_root.resolve()
+    result = BuildResult(config, content_root)
+    progress = progress or Progress(5, quiet=True)
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = now - clock
+        clock = now
+
+    progress.stage("Reading stories")
+    assembly = assemble(content_root, config, day)
+    result.diagnostics += assembly.diagnostics
+    result.left_out += assembly.left_out
+    lap("load")
+    edition = assembly.edition
+    if edition is None:
+        return result
+    result.included = [str(s.source.relative_to(content_root)) for s in edition.stories]
+    if strict and result.diagnostics:
+        return result
+    if not write:
+        result.exit_code = EXIT_OK
+        return result
+
+    outputs: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="edition-") as work:
+        if "pdf" in config.outputs:
+            progress.stage("Laying out the PDF digest")
+            try:
+                outputs["pdf"], result.pages, problems = render_pdf(edition, Path(work))
+            except Exception as exc:  # WeasyPrint can fail in many ways; the night must go on
+                result.diagnostics.append(diag("R004", f"PDF: {type(exc).__name__}: {exc}"))
+                return result
+            result.diagnostics += problems
+            lap("pdf")
+        if "epub" in config.outputs:
+            progress.stage("Packing the EPUB")
+            try:
+                outputs["epub"] = build_epub(edition)
+            except Exception as exc:
+                result.diagnostics.append(diag("R004", f"EPUB: {type(exc).__name__}: {exc}"))
+                return result
+            lap("epub")
+
+    if strict and result.diagnostics:
+        return result
+    progress.stage("Publishing")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_parts(out_dir)
+    for kind, data in outputs.items():
+        path = out_dir / f"{edition.file_stem}.{kind}"
+        atomic_write(path, data)
+        result.outputs[kind] = path
+    lap("publish")
+    result.exit_code = EXIT_OK
+    write_report(result, out_dir / f"{edition.file_stem}.report.json")
+    progress.stage("Done")
+    return result
+
+
+def write_report(result: BuildResult, path: Path) -> None:
+    result.report_path = path
+    atomic_write(path, json.dumps(result.report(), indent=2, ensure_ascii=False).encode() + b"\n")

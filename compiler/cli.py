@@ -1,0 +1,127 @@
+"""The ``edition`` command: parses, calls the pipeline, prints. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .build import EXIT_FAILED, EXIT_OK, EXIT_USAGE, BuildResult, build
+from .config import EditionConfig, find_edition, load_config
+from .diagnostics import CATALOGUE
+from .progress import Progress
+from .resources import EDITIONS_DIR
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from exc
+
+
+def _content_dir(_ctx, _param, value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise click.BadParameter(f"{value} is not a folder (expected CONTENT/stories/*.md)")
+    return path
+
+
+def _load_edition(name: str) -> EditionConfig:
+    path = find_edition(name, [Path.cwd() / "editions", EDITIONS_DIR])
+    if path is None:
+        click.echo(f"edition: no edition definition {name!r} (looked for editions/{name}.toml; "
+                   "give a name or a path to a .toml file)", err=True)
+        sys.exit(EXIT_USAGE)
+    config, problems = load_config(path)
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    if config is None:
+        sys.exit(EXIT_FAILED)
+    return config
+
+
+def _report(result: BuildResult, strict: bool) -> None:
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.format(result.content_root), err=True)
+    left = len(result.left_out)
+    if result.exit_code == EXIT_OK and result.outputs:
+        names = ", ".join(str(p) for p in result.outputs.values())
+        click.echo(f"Wrote {names}: {len(result.included)} stories, {result.pages} pages, "
+                   f"{left} left out, {len(result.warnings)} warnings.")
+    elif result.exit_code == EXIT_OK:
+        click.echo(f"{len(result.included)} stories usable, {left} left out, "
+                   f"{len(result.warnings)} warnings.")
+    elif strict and result.diagnostics:
+        click.echo(f"edition: --strict: {len(result.diagnostics)} problems; nothing was written.",
+                   err=True)
+    else:
+        click.echo("edition: nothing was written; the previous edition is unchanged.", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="edition-compiler")
+def main() -> None:
+    """Turn a day's stories into a print PDF digest and an EPUB."""
+
+
+@main.command("build")
+@click.argument("content", callback=_content_dir)
+@click.option("--edition", "edition_name", default="daily", show_default=True,
+              help="Edition name (editions/NAME.toml) or path to a .toml file.")
+@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(),
+              help="Folder the PDF, EPUB and report are written to.")
+@click.option("--date", "day", callback=_parse_date, help="Edition date, YYYY-MM-DD.")
+@click.option("--strict", is_flag=True, help="Any problem fails the build; nothing is written.")
+@click.option("--quiet", is_flag=True, help="No progress lines.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def build_command(content: Path, edition_name: str, out_dir: str, day, strict: bool,
+                  quiet: bool, debug: bool) -> None:
+    """Build the edition from CONTENT (a folder with stories/*.md)."""
+    config = _load_edition(edition_name)
+    progress = Progress(5, quiet=quiet)
+    try:
+        result = build(content, config, Path(out_dir), day, strict=strict, progress=progress)
+    except Exception as exc:
+        progress.done()
+        if debug:
+            traceback.print_exc()
+        click.echo(f"edition: build failed: {type(exc).__name__}: {exc} "
+                   "(run with --debug for details); the previous edition is unchanged.", err=True)
+        sys.exit(EXIT_FAILED)
+    progress.done()
+    _report(result, strict)
+    sys.exit(result.exit_code)
+
+
+@main.command("check")
+@click.argument("content", callback=_content_dir)
+@click.option("--edition", "edition_name", default="daily", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings count as failures too.")
+def check_command(content: Path, edition_name: str, strict: bool) -> None:
+    """Validate CONTENT and print every problem at once; exit 1 if any is an error."""
+    config = _load_edition(edition_name)
+    result = build(content, config, Path("."), write=False)
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.format(result.content_root), err=True)
+    failed = bool(result.errors) or result.exit_code != EXIT_OK or (strict and result.warnings)
+    click.echo(f"{len(result.included)} stories usable, {len(result.left_out)} left out, "
+               f"{len(result.errors)} errors, {len(result.warnings)} warnings.")
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command("codes")
+def codes_command() -> None:
+    """List every diagnostic code with its severity and fix (Markdown table)."""
+    click.echo("| code | severity | meaning | fix |\n|---|---|---|---|")
+    for code in CATALOGUE.values():
+        click.echo(f"| {code.code} | {code.severity.value} | {code.summary} | {code.fix} |")
+
+
+if __name__ == "__main__":
+    main()

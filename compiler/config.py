@@ -1,0 +1,111 @@
+"""The edition definition: one TOML file per edition under ``editions/``.
+
+Loading collects every problem before giving up, so an editor fixes the file
+in one pass rather than one error per run (MkDocs does the same).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .diagnostics import Diagnostic, diag
+
+PAGE_SIZES = ("A4", "Letter")
+OUTPUTS = ("pdf", "epub")
+
+
+@dataclass(frozen=True)
+class EditionConfig:
+    name: str
+    """File stem of the definition; it names the output files (``daily-2026-11-25.pdf``)."""
+    title: str = "The Daily Edition"
+    """Masthead title, on the cover, running heads and in the metadata."""
+    tagline: str = ""
+    """Line under the masthead on the cover."""
+    publisher: str = ""
+    """Publisher named in the PDF and EPUB metadata."""
+    language: str = "en"
+    """BCP 47 language of the edition; a story may override it with ``language``."""
+    page_size: str = "A4"
+    """Print page size: A4 or Letter."""
+    sections: tuple[str, ...] = ("News",)
+    """Section order; a story naming another section is left out with S007."""
+    outputs: tuple[str, ...] = OUTPUTS
+    """Which outputs to write: pdf, epub or both."""
+    website: str = ""
+    """The newspaper's web address, shown in the back matter."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Hosts the build may fetch from; empty means nothing is fetched from the network."""
+    max_headline_chars: int = 140
+    """Headlines longer than this get warning S010."""
+    render_timeout: float = 120.0
+    """Seconds one story may take to lay out before it is left out (R002)."""
+    render_memory_mb: int = 2048
+    """Memory one story's layout may use before it is left out (R002)."""
+    retention_days: int = 30
+    """How many days of editions a publication folder keeps."""
+    path: Path | None = field(default=None, compare=False)
+    """Where the definition was read from (for messages)."""
+
+
+_FIELD_TYPES = {
+    "title": str, "tagline": str, "publisher": str, "language": str, "page_size": str,
+    "sections": list, "outputs": list, "website": str, "allowed_hosts": list,
+    "max_headline_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
+    "retention_days": int,
+}
+
+
+def find_edition(name_or_path: str, search_dirs: list[Path]) -> Path | None:
+    """An edition is a path to a TOML file or a bare name looked up in ``editions/``."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or "/" in name_or_path:
+        return candidate if candidate.is_file() else None
+    for folder in search_dirs:
+        path = folder / f"{name_or_path}.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return None, [diag("E001", exc.strerror or str(exc), path)]
+    except UnicodeDecodeError:
+        return None, [diag("E001", "not UTF-8", path)]
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        return None, [diag("E002", str(exc).split(" (at line")[0], path, line)]
+
+    edition = raw.get("edition", raw)
+    problems: list[Diagnostic] = []
+    known = {f.name for f in fields(EditionConfig)} - {"name", "path"}
+    values: dict = {}
+    for key, value in edition.items():
+        if key not in known:
+            problems.append(diag("E003", f"unknown field {key!r}", path))
+            continue
+        expected = _FIELD_TYPES[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(diag("E003", f"{key} has the wrong type ({type(value).__name__})", path))
+            continue
+        values[key] = tuple(value) if isinstance(value, list) else value
+
+    if values.get("page_size", "A4") not in PAGE_SIZES:
+        problems.append(diag("E003", f"page_size must be one of {', '.join(PAGE_SIZES)}", path))
+    bad_outputs = set(values.get("outputs", ())) - set(OUTPUTS)
+    if bad_outputs:
+        problems.append(diag("E003", f"unknown outputs {sorted(bad_outputs)}", path))
+    for key in ("sections", "allowed_hosts"):
+        if any(not isinstance(item, str) or not item for item in values.get(key, ())):
+            problems.append(diag("E003", f"{key} must be a list of non-empty strings", path))
+    if "sections" in values and not values["sections"]:
+        problems.append(diag("E003", "sections must name at least one section", path))
+
+    if problems:
+        return None, problems
+    return EditionConfig(name=path.stem, path=path, **values), []

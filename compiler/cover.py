@@ -1,0 +1,96 @@
+"""The EPUB cover picture: masthead, date and the lead story, drawn with Pillow.
+
+Readers show the cover in their library grid, so it must say which paper and
+which day at thumbnail size. Drawn with the bundled faces only.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
+
+from . import khmer
+from .fonts import face_path
+from .images import rendition
+from .model import Edition
+from .render import long_date
+
+WIDTH, HEIGHT = 1600, 2400
+MARGIN = 110
+INK = (17, 17, 17)
+ACCENT = (138, 28, 28)
+
+
+def _font(family: str, weight: int, size: int) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(str(face_path(family, weight)), size, layout_engine=engine)
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+    is_khmer = any("\u1780" <= ch <= "\u17ff" for ch in text)
+    tokens = khmer.segment(text) if is_khmer else [w + " " for w in text.split()]
+    lines, current = [], ""
+    for token in tokens:
+        trial = current + token
+        if current and draw.textlength(trial.strip(), font=font) > width:
+            lines.append(current.strip())
+            current = token.lstrip()
+        else:
+            current = trial
+    if current.strip():
+        lines.append(current.strip())
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" ,.;:") + "…"
+    return lines
+
+
+def _fit(draw, text, family, weight, size, width):
+    font = _font(family, weight, size)
+    while draw.textlength(text, font=font) > width and size > 40:
+        size -= 4
+        font = _font(family, weight, size)
+    return font
+
+
+def cover_jpeg(edition: Edition) -> bytes:
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    inner = WIDTH - 2 * MARGIN
+    config = edition.config
+
+    masthead = _fit(draw, config.title, "Edition Serif", 700, 170, inner)
+    draw.text((WIDTH // 2, 150), config.title, font=masthead, fill=INK, anchor="mt")
+    y = 150 + masthead.size + 50
+    draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=INK, width=4)
+    date_font = _font("Edition Sans", 700, 58)
+    draw.text((WIDTH // 2, y + 35), long_date(edition.date).upper(), font=date_font,
+              fill=INK, anchor="mt")
+    y += 35 + 58 + 35
+    draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=INK, width=4)
+    draw.line((MARGIN, y + 12, WIDTH - MARGIN, y + 12), fill=INK, width=4)
+    y += 70
+
+    lead = edition.lead
+    if lead.photo:
+        photo = Image.open(io.BytesIO(rendition(lead.photo, 1600, 85)))
+        photo = ImageOps.fit(photo.convert("RGB"), (inner, 900), Image.Resampling.LANCZOS)
+        image.paste(photo, (MARGIN, y))
+        y += 900 + 60
+
+    is_khmer = lead.language.startswith("km")
+    family = "Edition Sans Khmer" if is_khmer else "Edition Sans"
+    headline_font = _font(family, 700, 104)
+    for line in _wrap(draw, lead.headline, headline_font, inner, 4):
+        draw.text((MARGIN, y), line, font=headline_font, fill=INK)
+        y += int(headline_font.size * (1.5 if is_khmer else 1.15))
+
+    footer = "  ·  ".join(section.name.upper() for section in edition.sections)
+    footer_font = _fit(draw, footer, "Edition Sans", 700, 48, inner)
+    draw.line((MARGIN, HEIGHT - 200, WIDTH - MARGIN, HEIGHT - 200), fill=INK, width=3)
+    draw.text((WIDTH // 2, HEIGHT - 150), footer, font=footer_font, fill=ACCENT, anchor="mt")
+
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True)
+    return out.getvalue()

@@ -1,0 +1,143 @@
+"""Diagnostics with stable codes, so editors and scripts can act on them.
+
+Every problem the build finds becomes a :class:`Diagnostic`; nothing is printed
+from deep inside the pipeline. The catalogue below is the single list of codes
+(the README's table is generated from it by ``edition codes``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"  # the story (or the edition) cannot be used
+    WARNING = "warning"  # something was dropped or degraded, the story stays
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    summary: str
+    fix: str
+
+
+CATALOGUE: dict[str, Code] = {
+    c.code: c
+    for c in [
+        # Edition definition
+        Code("E001", Severity.ERROR, "edition definition cannot be read",
+             "check the path given to --edition"),
+        Code("E002", Severity.ERROR, "edition definition is not valid TOML",
+             "fix the TOML syntax at the line shown"),
+        Code("E003", Severity.ERROR, "edition definition has a bad or unknown field",
+             "correct the field; see editions/daily.toml for every field"),
+        Code("E004", Severity.ERROR, "content folder has no stories",
+             "put one Markdown file per story in CONTENT/stories/"),
+        # Story sources
+        Code("S001", Severity.ERROR, "story file cannot be read",
+             "check the file's permissions or remove it"),
+        Code("S002", Severity.ERROR, "front matter is not valid YAML",
+             "fix the YAML or remove the file"),
+        Code("S003", Severity.ERROR, "front matter is missing",
+             "start the file with a --- line, the YAML keys, then another --- line"),
+        Code("S004", Severity.ERROR, "required front-matter key is missing",
+             "add the key (headline and section are required)"),
+        Code("S005", Severity.ERROR, "front-matter value has the wrong type",
+             "give the value the type shown in the README's content contract"),
+        Code("S006", Severity.ERROR, "story file is not UTF-8",
+             "save the file as UTF-8"),
+        Code("S007", Severity.ERROR, "story section is not in the edition",
+             "use one of the edition's sections or add it to the edition definition"),
+        Code("S008", Severity.ERROR, "story body is empty",
+             "write the story body under the front matter"),
+        Code("S009", Severity.ERROR, "two stories share a slug",
+             "give one of them a different slug: key or file name"),
+        Code("S010", Severity.WARNING, "headline is very long",
+             "shorten the headline (the limit is in the edition definition)"),
+        Code("S011", Severity.WARNING, "unknown front-matter key is ignored",
+             "remove the key or check its spelling"),
+        Code("S012", Severity.ERROR, "story markup is nested too deeply",
+             "simplify the story's HTML"),
+        Code("S013", Severity.WARNING, "unsafe markup was removed from the story",
+             "remove scripts, styles, frames and off-site embeds from the story"),
+        Code("S014", Severity.WARNING, "related entry is unusable and was skipped",
+             "give every related entry a headline"),
+        Code("S015", Severity.ERROR, "published date is not ISO 8601",
+             "write it like 2026-11-25T06:30:00+07:00"),
+        # Photos
+        Code("P001", Severity.WARNING, "photo file is missing",
+             "check the image src path, relative to the story file"),
+        Code("P002", Severity.WARNING, "photo path leaves the content folder",
+             "copy the photo into the content folder and point at it there"),
+        Code("P003", Severity.WARNING, "photo cannot be decoded",
+             "replace the file with a valid JPEG, PNG or WebP"),
+        Code("P004", Severity.WARNING, "photo is too large to decode safely",
+             "downscale the photo below the pixel limit before filing"),
+        Code("P005", Severity.WARNING, "photo has no alt text; the caption is used",
+             "add image.alt describing the photo for screen-reader users"),
+        # Rendering
+        Code("R001", Severity.ERROR, "story failed to render and was left out",
+             "see the message; fix the story's markup or photo"),
+        Code("R002", Severity.ERROR, "story took too long or too much memory to render",
+             "simplify the story; it was left out of tonight's edition"),
+        Code("R003", Severity.WARNING, "a resource was refused by the fetcher",
+             "keep resources inside the content folder or allow the host in the edition"),
+        Code("R004", Severity.ERROR, "the edition could not be written",
+             "see the message; the previous edition was kept"),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    message: str
+    path: Path | None = None
+    line: int | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def fix(self) -> str:
+        return CATALOGUE[self.code].fix
+
+    def location(self, root: Path | None = None) -> str:
+        if self.path is None:
+            return "edition"
+        shown = self.path
+        if root is not None:
+            try:
+                shown = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return f"{shown}:{self.line}" if self.line else str(shown)
+
+    def format(self, root: Path | None = None) -> str:
+        """One line an editor can act on: where, code, what, and the fix."""
+        return f"{self.location(root)}: {self.code} {self.message} ({self.fix})"
+
+    def as_dict(self, root: Path | None = None) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.location(root).rsplit(":", 1)[0] if self.path else None,
+            "line": self.line,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+def diag(code: str, detail: str = "", path: Path | None = None, line: int | None = None) -> Diagnostic:
+    """Build a diagnostic whose message starts with the catalogue's summary."""
+    summary = CATALOGUE[code].summary
+    return Diagnostic(code, f"{summary}: {detail}" if detail else summary, path, line)

@@ -1,0 +1,179 @@
+"""Edition -> EPUB 3 (with an NCX for Kobo), written reproducibly.
+
+ebooklib rebuilds EpubHtml documents through its own parser and turns one that
+will not parse into an empty file without a word, so content documents here
+are plain EpubItems rendered by our templates and checked with lxml first.
+ebooklib also stamps zip entries with the current time; ``normalise_zip``
+rewrites the archive with mimetype first, sorted paths and fixed timestamps.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from ebooklib import epub
+from lxml import etree
+
+from .cover import cover_jpeg
+from .fonts import FACES, font_face_css
+from .fontsubset import subset_font
+from .images import SCREEN_LONG_SIDE, rendition
+from .model import Edition, Photo
+from .render import Links, context, environment, long_date
+from .resources import LAYOUTS_DIR
+
+SCREEN_JPEG_QUALITY = 78
+XHTML = "application/xhtml+xml"
+ACCESSIBILITY = [
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "News stories with headings for each section and story, a table of contents, "
+     "and text alternatives for every photo. No hazards."),
+]
+
+
+@dataclass
+class _Photos:
+    """Screen renditions, each added to the book once."""
+
+    book: epub.EpubBook
+    cache_dir: object
+    names: dict
+
+    def url(self, photo: Photo) -> str:
+        key = str(photo.source)
+        if key not in self.names:
+            name = f"images/photo-{len(self.names) + 1:03d}.jpg"
+            data = rendition(photo, SCREEN_LONG_SIDE, SCREEN_JPEG_QUALITY, self.cache_dir)
+            self.book.add_item(epub.EpubImage(uid=f"img-{len(self.names) + 1:03d}",
+                                              file_name=name, media_type="image/jpeg",
+                                              content=data))
+            self.names[key] = name
+        return self.names[key]
+
+
+def _document(uid: str, file_name: str, title: str, xhtml: str) -> epub.EpubItem:
+    """Parse before packing: a document that is not well-formed XML must fail loudly."""
+    etree.fromstring(xhtml.encode("utf-8"))
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
+                         content=xhtml.encode("utf-8"))
+    item.title = title
+    return item
+
+
+def build_epub(edition: Edition, cache_dir=None) -> bytes:
+    config = edition.config
+    book = epub.EpubBook()
+    book.set_identifier(edition.identifier)
+    book.set_title(f"{config.title}, {long_date(edition.date)}")
+    book.set_language(config.language)
+    book.add_author(config.publisher or config.title)
+    if config.publisher:
+        book.add_metadata("DC", "publisher", config.publisher)
+    book.add_metadata("DC", "date", edition.date.isoformat())
+    book.add_metadata("DC", "description",
+                      f"{config.title} for {long_date(edition.date)}: {edition.lead.headline}")
+    for section in edition.sections:
+        book.add_metadata("DC", "subject", section.name)
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+    photos = _Photos(book, cache_dir, {})
+    links = Links(photo=photos.url, story=lambda story: story.file_name)
+    env = environment("epub")
+    ctx = context(edition, links)
+
+    def page(template: str, uid: str, file_name: str, title: str, lang: str, **extra):
+        xhtml = env.get_template(template).render(ctx, page_title=title, lang=lang, **extra)
+        item = _document(uid, file_name, title, xhtml)
+        book.add_item(item)
+        return item
+
+    book.set_cover("images/cover.jpg", cover_jpeg(edition), create_page=False)
+    cover = page("cover.xhtml.j2", "cover", "cover.xhtml", "Cover", config.language)
+    contents = page("contents.xhtml.j2", "contents", "contents.xhtml",
+                    "Contents", config.language)
+    spine: list = [cover, contents]
+    toc: list = [epub.Link("contents.xhtml", "Contents", "nav-contents")]
+    first_story = None
+    for section in edition.sections:
+        opener = page("section.xhtml.j2", f"section-{section.slug}", f"{section.slug}.xhtml",
+                      section.name, config.language, section=section)
+        spine.append(opener)
+        links_in_section = []
+        for story in section.stories:
+            item = page("story.xhtml.j2", f"story-{story.slug}", story.file_name,
+                        story.headline, story.language, story=story)
+            first_story = first_story or item
+            spine.append(item)
+            links_in_section.append(epub.Link(story.file_name, story.headline,
+                                              f"nav-{story.slug}"))
+        toc.append((epub.Section(section.name, f"{section.slug}.xhtml"), links_in_section))
+    if edition.more_stories or edition.related_in_edition:
+        spine.append(page("more-stories.xhtml.j2", "more-stories", "more-stories.xhtml",
+                          "More stories", config.language))
+        toc.append(epub.Link("more-stories.xhtml", "More stories", "nav-more-stories"))
+
+    text = "".join(_visible_text(item) for item in spine) + book.title
+    css = font_face_css(lambda face: f"../fonts/{face.file}")
+    css += (LAYOUTS_DIR / "epub" / "reader.css").read_text(encoding="utf-8")
+    book.add_item(epub.EpubItem(uid="style", file_name="styles/reader.css",
+                                media_type="text/css", content=css.encode("utf-8")))
+    for index, face in enumerate(FACES):
+        book.add_item(epub.EpubItem(uid=f"font-{index:02d}", file_name=f"fonts/{face.file}",
+                                    media_type="font/ttf", content=subset_font(face.path, text)))
+
+    book.toc = toc
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title="Contents")
+    nav.add_link(href="styles/reader.css", rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.spine = spine  # the nav document serves readers' menus; contents.xhtml is the page
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+        {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
+        {"type": "text", "href": (first_story or contents).file_name, "title": "Stories"},
+    ]
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {
+        "raise_exceptions": True,
+        "mtime": edition.timestamp.replace(tzinfo=None),
+        "play_order": {"enabled": True, "start_from": 1},
+        "epub3_pages": False,
+    })
+    return normalise_zip(buffer.getvalue(), edition.timestamp)
+
+
+def _visible_text(item: epub.EpubItem) -> str:
+    return "".join(etree.fromstring(item.content).itertext())
+
+
+def normalise_zip(data: bytes, timestamp) -> bytes:
+    """Same content -> same bytes: mimetype stored first, sorted names, fixed times."""
+    stamp = max(timestamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != "mimetype",
+                                                      n != "META-INF/container.xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()
+

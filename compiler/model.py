@@ -1,0 +1,124 @@
+"""The edition as data: frozen objects built once, read by every renderer.
+
+Nothing downstream re-reads the content folder; a renderer that needs a fact
+finds it here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import EditionConfig
+
+
+def slugify(text: str) -> str:
+    """ASCII slugs keep ids and EPUB file names valid everywhere."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug or "x"
+
+
+@dataclass(frozen=True)
+class Photo:
+    source: Path
+    """Absolute, resolved path inside the content folder."""
+    width: int
+    height: int
+    caption: str = ""
+    credit: str = ""
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Related:
+    headline: str
+    teaser: str = ""
+    url: str = ""
+    slug: str = ""
+    target: str | None = None
+    """Slug of the story in this edition it points at, or None when it is elsewhere."""
+
+    @property
+    def dedupe_key(self) -> str:
+        return self.url or self.headline.casefold()
+
+
+@dataclass(frozen=True)
+class Story:
+    slug: str
+    headline: str
+    section: str
+    body_html: str
+    """Sanitised, well-formed XHTML fragment."""
+    source: Path
+    byline: str = ""
+    standfirst: str = ""
+    published: datetime | None = None
+    tags: tuple[str, ...] = ()
+    priority: int = 100
+    language: str = "en"
+    photo: Photo | None = None
+    related: tuple[Related, ...] = ()
+    url: str = ""
+    """The story's own web address, if the CMS gave one; related entries may match it."""
+
+    @property
+    def anchor(self) -> str:
+        return f"story-{self.slug}"
+
+    @property
+    def file_name(self) -> str:
+        return f"story-{self.slug}.xhtml"
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    stories: tuple[Story, ...]
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.slug}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    config: EditionConfig
+    date: date
+    sections: tuple[Section, ...]
+    more_stories: tuple[Related, ...]
+    """Related headlines of the day that are not in the edition, de-duplicated."""
+    lead: Story
+    content_root: Path
+    timestamp: datetime = field(compare=False, default=None)
+    """Build time from SOURCE_DATE_EPOCH (UTC), used in metadata only."""
+
+    @property
+    def stories(self) -> tuple[Story, ...]:
+        return tuple(story for section in self.sections for story in section.stories)
+
+    @property
+    def identifier(self) -> str:
+        """Stable id: the same edition and date always get the same one."""
+        return f"urn:edition:{self.config.name}:{self.date.isoformat()}"
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.config.name}-{self.date.isoformat()}"
+
+    @property
+    def related_in_edition(self) -> tuple[Story, ...]:
+        """Stories some other story points at, in edition order, each once."""
+        targets = {entry.target for story in self.stories for entry in story.related}
+        return tuple(story for story in self.stories if story.slug in targets)
+
+    def story_by_slug(self, slug: str) -> Story | None:
+        return next((s for s in self.stories if s.slug == slug), None)

@@ -1,0 +1,84 @@
+"""The Jinja2 environment and the one function that builds the template context.
+
+Both outputs share the context so the PDF and the EPUB never disagree on what
+the edition holds; they differ only in templates and in how a photo or a font
+is addressed (``Links``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import __version__, khmer
+from .model import Edition, Photo, Story
+from .resources import LAYOUTS_DIR
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Links:
+    """How one output addresses photos and other stories."""
+
+    photo: Callable[[Photo], str]
+    story: Callable[[Story], str]
+
+
+def long_date(day) -> str:
+    """Locale-independent, so the same build gives the same bytes on every machine."""
+    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _breakable(value) -> Markup:
+    """Khmer word-break opportunities for print; the EPUB keeps clean searchable text."""
+    text = value if isinstance(value, Markup) else Markup.escape(value)
+    return Markup(khmer.break_html(str(text)))
+
+
+def _shift_headings(value, delta: int) -> Markup:
+    """Body headings (h3/h4 from the sanitiser) sit one level under the story headline."""
+    return Markup(re.sub(r"<(/?)h([1-6])([ >])",
+                         lambda m: f"<{m[1]}h{min(6, max(1, int(m[2]) + delta))}{m[3]}",
+                         str(value)))
+
+
+def environment(kind: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(LAYOUTS_DIR / kind)),
+        autoescape=select_autoescape(["html", "xhtml", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["breakable"] = _breakable
+    env.filters["shift_headings"] = _shift_headings
+    env.filters["safe_body"] = lambda story: Markup(story.body_html)
+    return env
+
+
+def context(edition: Edition, links: Links) -> dict:
+    config = edition.config
+    return {
+        "edition": edition,
+        "config": config,
+        "sections": edition.sections,
+        "lead": edition.lead,
+        "more_stories": edition.more_stories,
+        "related_in_edition": edition.related_in_edition,
+        "date_long": long_date(edition.date),
+        "timestamp": edition.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "generator": f"edition-compiler {__version__}",
+        "story_by_slug": edition.story_by_slug,
+        "photo_url": links.photo,
+        "story_url": links.story,
+        "top_stories": [s for s in edition.stories if s is not edition.lead][:6],
+    }

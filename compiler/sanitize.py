@@ -1,0 +1,142 @@
+"""Story Markdown/HTML -> a safe, well-formed XHTML fragment.
+
+Bodies come from a CMS and wire services, so anything that could run, fetch or
+embed is removed here, once, before either renderer sees the story. nh3
+(ammonia) does the cleaning; lxml re-serialises the result as XML so the EPUB
+gets XHTML that parses.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import nh3
+from lxml import etree, html
+from markdown_it import MarkdownIt
+
+MAX_DEPTH = 64
+"""Deeper markup is refused: no real story needs it, and parsers recurse on it."""
+
+ALLOWED_TAGS = {
+    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
+    "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "abbr", "cite", "q",
+    "code", "pre", "a", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "caption", "figure", "figcaption", "dl", "dt", "dd", "span", "div", "mark", "time",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "title"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math",
+                        "template", "noscript", "textarea", "select", "title"}
+UNSAFE_TAGS = DROPPED_WITH_CONTENT | {"img", "link", "meta", "base", "form", "input",
+                                      "frame", "frameset", "video", "audio", "source", "picture"}
+
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
+    ["table", "strikethrough", "replacements", "smartquotes"]
+)
+
+
+class _Survey(HTMLParser):
+    """Measures depth and lists unsafe constructs without recursion."""
+
+    VOID = {"br", "hr", "img", "input", "meta", "link", "base", "source", "col", "wbr", "area"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.max_depth = 0
+        self.unsafe: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        if tag in UNSAFE_TAGS:
+            self.unsafe.add(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.unsafe.add(f"{name}= handler")
+            elif name == "style":
+                self.unsafe.add("style attribute")
+            elif value and name in {"href", "src", "xlink:href", "action", "data"}:
+                scheme = value.strip().split(":", 1)[0].lower()
+                if ":" in value and scheme not in {"http", "https", "mailto"}:
+                    self.unsafe.add(f"{scheme}: URL")
+                elif ":" not in value and name == "href" and not value.startswith("#"):
+                    self.unsafe.add("relative link")
+        if tag not in self.VOID:
+            self.depth += 1
+            self.max_depth = max(self.max_depth, self.depth)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_endtag(self, tag):
+        if tag not in self.VOID:
+            self.depth = max(0, self.depth - 1)
+
+
+class MarkupTooDeep(ValueError):
+    pass
+
+
+def markdown_to_html(text: str) -> str:
+    return _markdown.render(text)
+
+
+def survey(raw_html: str) -> _Survey:
+    scan = _Survey()
+    scan.feed(raw_html)
+    scan.close()
+    return scan
+
+
+def clean_html(raw_html: str) -> tuple[str, list[str]]:
+    """Return the safe XHTML fragment and what was removed, for a warning.
+
+    Raises MarkupTooDeep before any recursive parser sees hostile nesting.
+    """
+    scan = survey(raw_html)
+    if scan.max_depth > MAX_DEPTH:
+        raise MarkupTooDeep(f"{scan.max_depth} levels (limit {MAX_DEPTH})")
+    cleaned = nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags=DROPPED_WITH_CONTENT,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        url_relative="deny",
+        link_rel=None,
+        strip_comments=True,
+    )
+    return to_xhtml(cleaned), sorted(scan.unsafe)
+
+
+def to_xhtml(fragment: str) -> str:
+    """Re-serialise HTML as XML and shift headings under the story headline."""
+    if not fragment.strip():
+        return ""
+    container = html.fragment_fromstring(fragment, create_parent="div")
+    for element in container.iter():
+        if element.tag in ("h1", "h2"):
+            element.tag = "h3"
+        elif element.tag in ("h5", "h6"):
+            element.tag = "h4"
+    parts = [etree.tostring(child, method="xml", encoding="unicode", with_tail=True)
+             for child in container]
+    lead_text = container.text or ""
+    return (_escape(lead_text) + "".join(parts)).strip()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_text(text: str) -> str:
+    """Front-matter strings are plain text: markup in them is shown, never run."""
+    return " ".join(str(text).split())

@@ -1,0 +1,188 @@
+"""Markdown stories with YAML front matter, the newsroom CMS's export format.
+
+A reader never raises for bad content: it returns diagnostics naming the file
+and line, and the build leaves that one story out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from pathlib import Path
+
+import yaml
+
+from ..config import EditionConfig
+from ..diagnostics import Diagnostic, diag
+from ..images import load_photo
+from ..model import Related, Story, slugify
+from ..sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
+
+KNOWN_KEYS = {"headline", "section", "byline", "standfirst", "published", "tags", "priority",
+              "language", "slug", "url", "image", "related"}
+STRING_KEYS = ("headline", "section", "byline", "standfirst", "language", "slug", "url")
+MAX_STORY_BYTES = 2 * 1024 * 1024
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def read_story(path: Path, content_root: Path, config: EditionConfig
+               ) -> tuple[Story | None, list[Diagnostic]]:
+    try:
+        if path.stat().st_size > MAX_STORY_BYTES:
+            return None, [diag("S001", f"file is over {MAX_STORY_BYTES // 2**20} MB", path)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [diag("S001", exc.strerror or str(exc), path)]
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [diag("S006", f"byte 0x{raw[exc.start]:02x} is not UTF-8", path, line)]
+
+    meta, body, body_line, problems = _split_front_matter(text, path)
+    if meta is None:
+        return None, problems
+    return _build_story(meta, body, body_line, text, path, content_root, config)
+
+
+def _split_front_matter(text: str, path: Path):
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return None, "", 0, [diag("S003", "the first line is not ---", path, 1)]
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return None, "", 0, [diag("S003", "no closing --- line", path, 1)]
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else None
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, "", 0, [diag("S002", reason, path, line)]
+    if not isinstance(meta, dict):
+        return None, "", 0, [diag("S005", "front matter must be a mapping of keys", path, 2)]
+    return meta, "\n".join(lines[end + 1:]), end + 2, []
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.MULTILINE)
+    return text[: match.start()].count("\n") + 1 if match else None
+
+
+def _build_story(meta, body, body_line, text, path, content_root, config):
+    problems: list[Diagnostic] = []
+
+    def where(key):
+        return _key_line(text, key)
+
+    for key in sorted(set(meta) - KNOWN_KEYS, key=str):
+        problems.append(diag("S011", repr(key), path, where(str(key))))
+    for key in ("headline", "section"):
+        if meta.get(key) in (None, ""):
+            problems.append(diag("S004", key, path, 2))
+    for key in STRING_KEYS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, (str, int, float)):
+            problems.append(diag("S005", f"{key} must be text", path, where(key)))
+    priority = meta.get("priority", 100)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        problems.append(diag("S005", "priority must be a whole number", path, where("priority")))
+    tags = meta.get("tags", [])
+    if not isinstance(tags, list):
+        problems.append(diag("S005", "tags must be a list", path, where("tags")))
+    language = str(meta.get("language") or config.language)
+    if not _LANGUAGE.match(language):
+        problems.append(diag("S005", f"language {language!r} is not a BCP 47 tag", path,
+                             where("language")))
+    published = _parse_published(meta.get("published"))
+    if published is False:
+        problems.append(diag("S015", repr(meta.get("published")), path, where("published")))
+    if any(p.is_error for p in problems):
+        return None, problems
+
+    headline = plain_text(meta["headline"])
+    section = plain_text(meta["section"])
+    if len(headline) > config.max_headline_chars:
+        problems.append(diag("S010", f"{len(headline)} characters (limit "
+                             f"{config.max_headline_chars})", path, where("headline")))
+    if section not in config.sections:
+        problems.append(diag("S007", f"{section!r} is not one of {', '.join(config.sections)}",
+                             path, where("section")))
+        return None, problems
+
+    if not body.strip():
+        return None, problems + [diag("S008", "", path, body_line)]
+    try:
+        body_html, removed = clean_html(markdown_to_html(body))
+    except MarkupTooDeep as exc:
+        return None, problems + [diag("S012", str(exc), path, body_line)]
+    if removed:
+        problems.append(diag("S013", ", ".join(removed), path, body_line))
+    if not body_html.strip():
+        return None, problems + [diag("S008", "nothing is left after cleaning", path, body_line)]
+
+    photo = None
+    if meta.get("image") is not None:
+        if isinstance(meta["image"], dict):
+            photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"))
+            problems += photo_notes
+        else:
+            problems.append(diag("S005", "image must be a mapping with src, caption, credit, alt",
+                                 path, where("image")))
+
+    related, related_notes = _read_related(meta.get("related"), path, where("related"))
+    problems += related_notes
+
+    return Story(
+        slug=slugify(str(meta.get("slug") or path.stem)),
+        headline=headline,
+        section=section,
+        body_html=body_html,
+        source=path,
+        byline=plain_text(meta.get("byline") or ""),
+        standfirst=plain_text(meta.get("standfirst") or ""),
+        published=published or None,
+        tags=tuple(plain_text(t) for t in tags if t is not None),
+        priority=priority,
+        language=language,
+        photo=photo,
+        related=related,
+        url=plain_text(meta.get("url") or ""),
+    ), problems
+
+
+def _parse_published(value):
+    """None when absent, a datetime when valid, False when present but unusable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return False
+
+
+def _read_related(entries, path, line):
+    if entries is None:
+        return (), []
+    if not isinstance(entries, list):
+        return (), [diag("S005", "related must be a list of mappings", path, line)]
+    related, problems = [], []
+    for index, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not plain_text(entry.get("headline") or ""):
+            problems.append(diag("S014", f"entry {index} has no headline", path, line))
+            continue
+        url = plain_text(entry.get("url") or "")
+        if url and not re.match(r"^https?://", url):
+            problems.append(diag("S014", f"entry {index} url {url!r} is not http(s)", path, line))
+            url = ""
+        related.append(Related(
+            headline=plain_text(entry["headline"]),
+            teaser=plain_text(entry.get("teaser") or ""),
+            url=url,
+            slug=slugify(str(entry["slug"])) if entry.get("slug") else "",
+        ))
+    return tuple(related), problems

@@ -66,7 +66,12 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None)
 
     if not stories:
         return Assembly(None, tuple(diagnostics), tuple(left_out))
+    edition = make_edition(stories, config, day, content_root, timestamp)
+    return Assembly(edition, tuple(diagnostics), tuple(left_out))
 
+
+def make_edition(stories: list[Story], config: EditionConfig, day: date, content_root: Path,
+                 timestamp: datetime) -> Edition:
     stories = _resolve_related(stories)
     order = {name: index for index, name in enumerate(config.sections)}
     stories.sort(key=lambda s: (order[s.section], s.priority, s.headline.casefold(), s.slug))
@@ -76,11 +81,20 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None)
         if any(s.section == name for s in stories)
     )
     lead = min(stories, key=lambda s: (s.priority, order[s.section]))
-    edition = Edition(
+    return Edition(
         config=config, date=day, sections=sections, more_stories=_more_stories(stories),
         lead=lead, content_root=content_root, timestamp=timestamp,
     )
-    return Assembly(edition, tuple(diagnostics), tuple(left_out))
+
+
+def without_stories(edition: Edition, slugs: set[str]) -> Edition | None:
+    """The edition minus stories that cannot be rendered; links to them turn into
+    More stories entries (or vanish when they had no web address)."""
+    kept = [s for s in edition.stories if s.slug not in slugs]
+    if not kept:
+        return None
+    return make_edition(kept, edition.config, edition.date, edition.content_root,
+                        edition.timestamp)
 
 
 def _resolve_related(stories: list[Story]) -> list[Story]:
@@ -95,6 +109,8 @@ def _resolve_related(stories: list[Story]) -> list[Story]:
                       or by_headline.get(entry.headline))
             if target is story:
                 continue
+            if target is None and entry.target is not None and not entry.url:
+                continue  # pointed at a story that was since left out, and has no web address
             entries.append(replace(entry, target=target.slug if target else None))
         resolved.append(replace(story, related=tuple(entries)))
     return resolved

@@ -18,7 +18,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
-from .pdf import render_pdf
+from .guarded import render_pdf_guarded
 from .progress import Progress
 from .publish import atomic_write, remove_stale_parts
 
@@ -102,12 +102,14 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
     with tempfile.TemporaryDirectory(prefix="edition-") as work:
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            try:
-                outputs["pdf"], result.pages, problems = render_pdf(edition, Path(work))
-            except Exception as exc:  # WeasyPrint can fail in many ways; the night must go on
-                result.diagnostics.append(diag("R004", f"PDF: {type(exc).__name__}: {exc}"))
-                return result
+            rendered, pdf, result.pages, problems = render_pdf_guarded(edition, Path(work))
             result.diagnostics += problems
+            if rendered is None:
+                return result
+            dropped = [s for s in edition.stories if rendered.story_by_slug(s.slug) is None]
+            result.left_out += [s.source for s in dropped]
+            result.included = [str(s.source.relative_to(content_root)) for s in rendered.stories]
+            edition, outputs["pdf"] = rendered, pdf
             lap("pdf")
         if "epub" in config.outputs:
             progress.stage("Packing the EPUB")

@@ -68,6 +68,8 @@ CATALOGUE: dict[str, Code] = {
              "give every related entry a headline"),
         Code("S015", Severity.ERROR, "published date is not ISO 8601",
              "write it like 2026-11-25T06:30:00+07:00"),
+        Code("S016", Severity.WARNING, "characters no bundled font can draw (printed as boxes)",
+             "replace the characters or add a font that has them to fonts/"),
         # Photos
         Code("P001", Severity.WARNING, "photo file is missing",
              "check the image src path, relative to the story file"),

@@ -6,7 +6,11 @@ can stand in for them; fonts come from ``fonts/``, never from the system.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .resources import FONTS_DIR
@@ -35,6 +39,7 @@ FACES = (
     Face("Edition Serif Khmer", "NotoSerifKhmer-Bold.ttf", 700),
     Face("Edition Sans Khmer", "NotoSansKhmer-Regular.ttf"),
     Face("Edition Sans Khmer", "NotoSansKhmer-Bold.ttf", 700),
+    Face("Edition Symbols", "NotoSansMath-Regular.ttf"),
 )
 
 
@@ -56,3 +61,41 @@ def font_face_css(url_for) -> str:
 def face_path(family: str, weight: int = 400) -> Path:
     return next(f.path for f in FACES if f.family == family and f.weight == weight
                 and f.style == "normal")
+
+
+@lru_cache(maxsize=1)
+def covered_codepoints() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for face in FACES:
+        points |= set(TTFont(str(face.path), lazy=True).getBestCmap())
+    return frozenset(points)
+
+
+def uncovered(text: str) -> str:
+    """Characters no bundled face can draw (they would print as empty boxes)."""
+    covered = covered_codepoints()
+    return "".join(sorted({ch for ch in text if ord(ch) not in covered and ch.isprintable()
+                           and ch not in "\u200b\u200c\u200d\u00ad"}))
+
+
+def isolate_fontconfig() -> None:
+    """Point fontconfig at fonts/ only, before Pango starts.
+
+    WeasyPrint falls back to any system font for a glyph our faces lack; with
+    this config there is nothing else to fall back to, so the PDF can only ever
+    embed the bundled fonts.
+    """
+    digest = hashlib.sha256(str(FONTS_DIR).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"edition-fontconfig-{os.getuid()}-{digest}"
+    folder.mkdir(parents=True, exist_ok=True)
+    conf = folder / "fonts.conf"
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        f"<fontconfig>\n  <dir>{FONTS_DIR}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n"
+        "</fontconfig>\n"
+    )
+    if not conf.is_file() or conf.read_text() != text:
+        conf.write_text(text)
+    os.environ["FONTCONFIG_FILE"] = str(conf)

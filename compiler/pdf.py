@@ -11,16 +11,19 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
+from .fonts import font_face_css, isolate_fontconfig
 
-from .diagnostics import Diagnostic, diag
-from .fetch import EditionFetcher
-from .fonts import font_face_css
-from .images import PRINT_LONG_SIDE, rendition
-from .model import Edition, Photo
-from .render import Links, context, environment
-from .resources import FONTS_DIR, LAYOUTS_DIR
+isolate_fontconfig()  # must run before WeasyPrint loads Pango and fontconfig
+
+from weasyprint import CSS, HTML  # noqa: E402
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+
+from .diagnostics import Diagnostic, diag  # noqa: E402
+from .fetch import EditionFetcher  # noqa: E402
+from .images import PRINT_LONG_SIDE, rendition  # noqa: E402
+from .model import Edition, Photo  # noqa: E402
+from .render import Links, context, environment  # noqa: E402
+from .resources import FONTS_DIR, LAYOUTS_DIR  # noqa: E402
 
 PRINT_JPEG_QUALITY = 84
 

@@ -14,6 +14,7 @@ import yaml
 
 from ..config import EditionConfig
 from ..diagnostics import Diagnostic, diag
+from ..fonts import uncovered
 from ..images import load_photo
 from ..model import Related, Story, slugify
 from ..sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
@@ -120,6 +121,10 @@ def _build_story(meta, body, body_line, text, path, content_root, config):
         problems.append(diag("S013", ", ".join(removed), path, body_line))
     if not body_html.strip():
         return None, problems + [diag("S008", "nothing is left after cleaning", path, body_line)]
+    missing = uncovered(headline + str(meta.get("standfirst") or "") + body_html)
+    if missing:
+        shown = " ".join(f"U+{ord(ch):04X}" for ch in missing[:10])
+        problems.append(diag("S016", shown, path, body_line))
 
     photo = None
     if meta.get("image") is not None:

@@ -1,0 +1,21 @@
+"""The subscriber shelf: finished builds become a dated public archive.
+
+A build's out folder is private and overwritten every night; the publication
+folder (``PUBLIC``) is what a static web server hands to subscribers and
+e-readers, so everything here writes atomically and never leaves a gap:
+
+    layout.py       where each file of an issue lives under PUBLIC
+    epubinfo.py     title, headlines and cover read back from the built EPUB
+    issue.py        the per-day ``issue.json`` record every page and feed is made from
+    archive.py      publish one finished build into its day folder
+    latest.py       the stable ``latest.pdf`` / ``latest.epub`` names
+    retention.py    drop days older than the edition keeps
+    corrections.py  the record of re-published days
+    opds.py         the OPDS 1.2 catalogue
+    page.py         the static download pages
+    site.py         regenerate catalogue and pages from what is on the shelf
+    lock.py         one nightly run at a time
+    nightly.py      build, publish, log one line
+    preview.py      the edition as HTML on 127.0.0.1, rebuilt on change
+    commands.py     the ``publish``, ``nightly`` and ``preview`` commands
+"""

@@ -1,0 +1,184 @@
+"""Publish one finished build from an out folder into the dated public archive.
+
+Everything that can fail is checked before the first byte is written: the
+build report must say the build succeeded, the files must be the size the
+report recorded (so a build still being copied is refused), the EPUB must be
+readable and carry the right date. Then the day's files are written one by
+one, each atomically, and ``issue.json`` last: a day folder without it is not
+an issue, so no page, feed or ``latest`` name ever points at a half-published
+day. Only then do ``latest`` and retention move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PIL import UnidentifiedImageError
+
+from ..assemble import build_timestamp
+from ..config import EditionConfig
+from ..publish import atomic_write, remove_stale_parts
+from .corrections import record_correction
+from .epubinfo import EpubProblem, read_epub, thumbnail
+from .issue import FileEntry, Issue, read_issue, write_issue
+from .latest import point_latest
+from .layout import DELIVERABLES, ISSUE_FILE, day_dir, day_dirs, edition_dir, file_name
+from .retention import apply_retention, oldest_kept
+
+
+class PublishError(Exception):
+    """Nothing was published; the message says why and what to do."""
+
+
+@dataclass
+class Publication:
+    issue: Issue
+    status: str
+    """``new``, ``correction`` or ``unchanged`` (same bytes published again)."""
+    folder: Path
+    correction: dict | None = None
+    removed: list[date] = field(default_factory=list)
+    """Dates deleted by retention."""
+    latest: Issue | None = None
+
+
+def timestamp_now() -> str:
+    """UTC, from SOURCE_DATE_EPOCH when set, so tests and reruns are reproducible."""
+    return build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
+                  when: str | None = None) -> Publication:
+    when = when or timestamp_now()
+    edition = config.name
+    data, report = _read_build(out_dir, config, day)
+    _check_retention(public, edition, day, config.retention_days)
+
+    files: dict[str, bytes] = dict(data)
+    facts = None
+    if "epub" in files:
+        try:
+            facts = read_epub(files["epub"])
+        except EpubProblem as exc:
+            raise PublishError(f"{out_dir / file_name(edition, day, 'epub')}: {exc}") from exc
+        if facts.issued and facts.issued != day.isoformat():
+            raise PublishError(f"the EPUB is the edition of {facts.issued}, not {day}; "
+                               "check --date or rebuild")
+        if facts.cover:
+            try:
+                files["thumbnail"] = thumbnail(facts.cover)
+            except (UnidentifiedImageError, OSError) as exc:
+                raise PublishError(f"the EPUB's cover image cannot be read ({exc})") from exc
+            files["cover"] = facts.cover
+
+    folder = day_dir(public, edition, day)
+    previous = read_issue(folder)  # None: this day was never completely published
+    entries = {kind: FileEntry(file_name(edition, day, kind), len(blob), _sha256(blob))
+               for kind, blob in files.items()}
+    changes = {}
+    if previous is not None:
+        changes = {kind: (_entry_sha(previous, kind), _entry_sha(entries, kind))
+                   for kind in DELIVERABLES if kind in entries or kind in previous.files}
+    if previous is None:
+        status = "new"
+    elif any(old != new for old, new in changes.values()):
+        status = "correction"
+    else:
+        status = "unchanged"
+
+    issue = Issue(
+        edition=edition, date=day,
+        identifier=facts.identifier if facts else f"urn:edition:{edition}:{day.isoformat()}",
+        title=facts.title if facts else f"{config.title}, {day.isoformat()}",
+        edition_title=config.title, tagline=config.tagline, website=config.website,
+        author=(facts.author if facts else "") or config.publisher or config.title,
+        publisher=config.publisher, language=(facts.language if facts else "") or config.language,
+        headlines=facts.headlines if facts else (),
+        sections=facts.sections if facts else (),
+        stories=len(report.get("included", [])), left_out=len(report.get("left_out", [])),
+        pages=int(report.get("pages", 0)),
+        published=previous.published if previous else when,
+        updated=previous.updated if status == "unchanged" else when,
+        files=entries,
+    )
+    if status != "unchanged":
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(folder)
+        for kind, blob in files.items():
+            atomic_write(folder / entries[kind].file, blob)
+        write_issue(folder, issue)
+        for kind, entry in (previous.files.items() if previous else ()):
+            if kind not in entries:
+                (folder / entry.file).unlink(missing_ok=True)
+    else:
+        issue = previous
+    correction = None
+    if status == "correction":
+        correction = record_correction(public, edition, day, when, changes)
+    remove_stale_parts(edition_dir(public, edition))
+    latest = point_latest(public, edition)
+    removed = apply_retention(public, edition, config.retention_days)
+    return Publication(issue, status, folder, correction, removed, latest)
+
+
+def _read_build(out_dir: Path, config: EditionConfig, day: date) -> tuple[dict, dict]:
+    """The build's outputs as bytes, checked against its report."""
+    report_path = out_dir / file_name(config.name, day, "report")
+    try:
+        report = json.loads(report_path.read_bytes())
+    except FileNotFoundError:
+        raise PublishError(f"{report_path}: no build report, so no finished build of "
+                           f"{config.name} for {day} in {out_dir}; run `edition build` "
+                           "first") from None
+    except ValueError as exc:
+        raise PublishError(f"{report_path}: not valid JSON ({exc}); rebuild") from exc
+    if report.get("exit_code") != 0:
+        raise PublishError(f"{report_path}: the build failed (exit code "
+                           f"{report.get('exit_code')}); fix it and rebuild")
+    if report.get("edition") not in (None, config.name):
+        raise PublishError(f"{report_path}: a build of {report.get('edition')!r}, "
+                           f"not {config.name!r}")
+    recorded = report.get("outputs", {})
+    data = {}
+    for kind in DELIVERABLES:
+        if kind not in config.outputs:
+            continue
+        path = out_dir / file_name(config.name, day, kind)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            raise PublishError(f"{path}: missing, though the edition has {kind} among its "
+                               "outputs; rebuild") from None
+        expected = recorded.get(kind, {}).get("bytes")
+        if expected is not None and expected != len(blob):
+            raise PublishError(f"{path}: {len(blob)} bytes but the report says {expected}; "
+                               "the build may still be writing it — try again when it ends")
+        data[kind] = blob
+    if "pdf" in data and not data["pdf"].startswith(b"%PDF-"):
+        raise PublishError(f"{out_dir / file_name(config.name, day, 'pdf')}: not a PDF")
+    data["report"] = report_path.read_bytes()
+    return data, report
+
+
+def _check_retention(public: Path, edition: str, day: date, retention_days: int) -> None:
+    dates = [d for d, folder in day_dirs(edition_dir(public, edition))
+             if (folder / ISSUE_FILE).is_file()]
+    if dates and day < oldest_kept(dates[-1], retention_days):
+        raise PublishError(
+            f"{day} is older than the {retention_days} days the shelf keeps (newest is "
+            f"{dates[-1]}), so it would be deleted at once; raise retention_days to "
+            "publish it")
+
+
+def _entry_sha(source: Issue | dict, kind: str) -> str | None:
+    entries = source.files if isinstance(source, Issue) else source
+    entry = entries.get(kind)
+    return entry.sha256 if entry else None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

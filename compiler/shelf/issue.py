@@ -1,0 +1,103 @@
+"""One published issue as the shelf remembers it: ``issue.json`` in its day folder.
+
+Pages and feeds are regenerated from these records alone, for every edition
+on the shelf, so regenerating never reopens a PDF or an EPUB and an edition
+whose definition file has since moved still gets listed correctly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..publish import atomic_write
+from .layout import ISSUE_FILE, day_dirs, edition_dir
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    file: str
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Issue:
+    edition: str
+    date: date
+    identifier: str
+    title: str
+    edition_title: str
+    author: str = ""
+    publisher: str = ""
+    language: str = "en"
+    tagline: str = ""
+    website: str = ""
+    headlines: tuple[str, ...] = ()
+    """Lead first, then the rest in edition order."""
+    sections: tuple[str, ...] = ()
+    stories: int = 0
+    left_out: int = 0
+    pages: int = 0
+    published: str = ""
+    """When this date was first published (UTC, ISO 8601)."""
+    updated: str = ""
+    """When its files last changed: the first publication or the latest correction."""
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    """By kind: pdf, epub, report, cover, thumbnail (whichever the build had)."""
+
+    @property
+    def lead(self) -> str:
+        return self.headlines[0] if self.headlines else ""
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data = {"format": FORMAT, **data, "date": self.date.isoformat()}
+        return json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n"
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Issue:
+        data = json.loads(raw)
+        data.pop("format", None)
+        data["date"] = date.fromisoformat(data["date"])
+        data["files"] = {kind: FileEntry(**entry) for kind, entry in data["files"].items()}
+        for key in ("headlines", "sections"):
+            data[key] = tuple(data.get(key, ()))
+        return cls(**data)
+
+
+def write_issue(folder: Path, issue: Issue) -> None:
+    atomic_write(folder / ISSUE_FILE, issue.to_json())
+
+
+def read_issue(folder: Path) -> Issue | None:
+    """The day's record, or None when the day is incomplete or the record unreadable."""
+    path = folder / ISSUE_FILE
+    try:
+        issue = Issue.from_json(path.read_bytes())
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not all((folder / entry.file).is_file() for entry in issue.files.values()):
+        return None
+    return issue
+
+
+def load_issues(public: Path, edition: str) -> list[Issue]:
+    """Every complete issue of one edition, newest first."""
+    issues = [read_issue(folder) for _, folder in day_dirs(edition_dir(public, edition))]
+    return sorted((i for i in issues if i is not None), key=lambda i: i.date, reverse=True)
+
+
+def human_size(size: int) -> str:
+    """Decimal units as file managers and browsers show them: ``2.3 MB``, ``850 kB``."""
+    if size < 1000:
+        return f"{size} B"
+    if round(size / 1000) < 1000:
+        return f"{round(size / 1000)} kB"
+    if round(size / 1e6, 1) < 1000:
+        return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e9:.1f} GB"

@@ -1,0 +1,133 @@
+"""The OPDS 1.2 catalogue, so e-reader apps can subscribe to the shelf.
+
+One acquisition feed per edition (``PUBLIC/<edition>/opds.xml``) lists its
+issues newest first, each with cover, thumbnail and EPUB/PDF downloads. The
+root ``PUBLIC/opds.xml`` is that same acquisition feed when the shelf holds one
+edition, and a navigation feed pointing at each edition's feed when it holds
+several. Links are relative to the feed's own URL, so the shelf works under any
+host and path prefix.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .issue import Issue
+from .layout import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, href
+
+ATOM = "http://www.w3.org/2005/Atom"
+OPDS = "http://opds-spec.org/2010/catalog"
+DCTERMS = "http://purl.org/dc/terms/"
+NSMAP = {None: ATOM, "opds": OPDS, "dc": DCTERMS}
+ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
+NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
+REL_IMAGE = "http://opds-spec.org/image"
+REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
+REL_ACQUISITION = "http://opds-spec.org/acquisition"
+SUMMARY_HEADLINES = 4
+ROOT_ID = "urn:edition:shelf:catalog"
+
+
+def edition_feed_id(edition: str) -> str:
+    return f"urn:edition:{edition}:catalog"
+
+
+def _el(parent, tag: str, text: str | None = None, ns: str = ATOM, **attrs):
+    node = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v})
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _link(parent, rel: str, target: str, media_type: str, **attrs) -> None:
+    _el(parent, "link", rel=rel, href=target, type=media_type, **attrs)
+
+
+def _feed(feed_id: str, title: str, updated: str, author: str) -> etree._Element:
+    feed = etree.Element(f"{{{ATOM}}}feed", nsmap=NSMAP)
+    _el(feed, "id", feed_id)
+    _el(feed, "title", title)
+    _el(feed, "updated", updated)
+    if author:
+        _el(_el(feed, "author"), "name", author)
+    return feed
+
+
+def summary(issue: Issue) -> str:
+    """The lead headline and the next few: what a reader sees under the title."""
+    return " · ".join(issue.headlines[:SUMMARY_HEADLINES])
+
+
+def acquisition_feed(issues: list[Issue], prefix: str, feed_id: str, start: tuple[str, str],
+                     up: tuple[str, str] | None, fallback_updated: str) -> bytes:
+    """Issues (newest first) of one edition; ``prefix`` leads from the feed to the edition.
+
+    ``start`` and ``up`` are (href, type) of the root catalogue, as seen from this feed.
+    """
+    first = issues[0] if issues else None
+    title = first.edition_title if first else "Editions"
+    updated = max((i.updated for i in issues), default=fallback_updated)
+    feed = _feed(feed_id, title, updated, first.publisher or first.author if first else "")
+    if first and first.tagline:
+        _el(feed, "subtitle", first.tagline)
+    _link(feed, "self", FEED_FILE, ACQUISITION)
+    _link(feed, "start", *start)
+    if up:
+        _link(feed, "up", *up)
+    _link(feed, "alternate", href(prefix, PAGE_FILE) if prefix else PAGE_FILE, "text/html")
+    for issue in issues:
+        _entry(feed, issue, prefix)
+    return _serialise(feed)
+
+
+def _entry(feed, issue: Issue, prefix: str) -> None:
+    entry = _el(feed, "entry")
+    _el(entry, "title", issue.title)
+    _el(entry, "id", issue.identifier)
+    _el(entry, "updated", issue.updated)
+    _el(entry, "published", issue.published)
+    _el(_el(entry, "author"), "name", issue.author)
+    _el(entry, "issued", issue.date.isoformat(), ns=DCTERMS)
+    _el(entry, "language", issue.language, ns=DCTERMS)
+    if issue.publisher:
+        _el(entry, "publisher", issue.publisher, ns=DCTERMS)
+    for section in issue.sections:
+        _el(entry, "category", term=section, label=section)
+    if issue.headlines:
+        _el(entry, "summary", summary(issue), type="text")
+    folder = [prefix, *issue.date.isoformat().split("-")]
+    for kind, rel in (("cover", REL_IMAGE), ("thumbnail", REL_THUMBNAIL)):
+        if kind in issue.files:
+            _link(entry, rel, href(*folder, issue.files[kind].file), MEDIA_TYPES[kind])
+    for kind in DELIVERABLES:
+        if kind in issue.files:
+            item = issue.files[kind]
+            _link(entry, REL_ACQUISITION, href(*folder, item.file), MEDIA_TYPES[kind],
+                  length=str(item.bytes), title=kind.upper())
+
+
+def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> bytes:
+    """The root when the shelf holds several editions: one entry per edition feed."""
+    updated = max((i.updated for issues in editions.values() for i in issues),
+                  default=fallback_updated)
+    feed = _feed(ROOT_ID, "Editions", updated, "")
+    for rel in ("self", "start"):
+        _link(feed, rel, FEED_FILE, NAVIGATION)
+    _link(feed, "alternate", PAGE_FILE, "text/html")
+    for name, issues in editions.items():
+        newest = issues[0]
+        entry = _el(feed, "entry")
+        _el(entry, "title", newest.edition_title)
+        _el(entry, "id", edition_feed_id(name))
+        _el(entry, "updated", max(i.updated for i in issues))
+        _el(entry, "content", f"Newest: {newest.title}. {summary(newest)}".strip(), type="text")
+        _link(entry, "subsection", href(name, FEED_FILE), ACQUISITION)
+        if "thumbnail" in newest.files:
+            _link(entry, REL_THUMBNAIL,
+                  href(name, *newest.date.isoformat().split("-"),
+                       newest.files["thumbnail"].file), MEDIA_TYPES["thumbnail"])
+    return _serialise(feed)
+
+
+def _serialise(feed: etree._Element) -> bytes:
+    return etree.tostring(feed, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -25,9 +25,11 @@ class RefusedURL(ValueError):
 
 
 class EditionFetcher(URLFetcher):
-    def __init__(self, roots: list[Path], allowed_hosts: tuple[str, ...] = (), timeout: float = 10):
+    def __init__(self, roots: list[Path], allowed_hosts: tuple[str, ...] = (), timeout: float = 10,
+                 named: dict[str, Path] | None = None):
         super().__init__(timeout=timeout, allow_redirects=False)
         self.roots = [root.resolve() for root in roots]
+        self.named = {scheme: folder.resolve() for scheme, folder in (named or {}).items()}
         self.allowed_hosts = {host.lower() for host in allowed_hosts}
         self.refused: list[str] = []
         self._lock = threading.Lock()
@@ -37,6 +39,8 @@ class EditionFetcher(URLFetcher):
             scheme = urlsplit(url).scheme.lower()
             if scheme == "file":
                 return self._file(url)
+            if scheme in self.named:
+                return self._named(self.named[scheme], url.split(":", 1)[1])
             if scheme in ("http", "https"):
                 return self._remote(url, headers)
             raise RefusedURL(f"scheme {scheme or '(none)'}: is not allowed")
@@ -52,6 +56,14 @@ class EditionFetcher(URLFetcher):
         if not path.is_file():
             raise RefusedURL("no such file")
         return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                  {"Content-Type": _guess_type(path)})
+
+    def _named(self, folder: Path, name: str) -> URLFetcherResponse:
+        """Files the build itself made (print photos), addressed by a stable name."""
+        path = (folder / name).resolve()
+        if path.parent != folder or not path.is_file():
+            raise RefusedURL("no such build file")
+        return URLFetcherResponse(f"{folder.name}/{name}", path.read_bytes(),
                                   {"Content-Type": _guess_type(path)})
 
     def _remote(self, url: str, headers) -> URLFetcherResponse:

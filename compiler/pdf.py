@@ -26,6 +26,8 @@ from .render import Links, context, environment  # noqa: E402
 from .resources import FONTS_DIR, LAYOUTS_DIR  # noqa: E402
 
 PRINT_JPEG_QUALITY = 84
+PHOTO_SCHEME = "edition-photo"
+PHOTO_FOLDER = "print-photos"
 
 
 class _Collector(logging.Handler):
@@ -57,16 +59,21 @@ def watched_weasyprint():
 
 
 def print_html(edition: Edition, work_dir: Path, cache_dir: Path | None = None) -> str:
-    """The digest as one HTML document; photos become print renditions in work_dir."""
-    photo_dir = work_dir / "print-photos"
+    """The digest as one HTML document; photos become print renditions in work_dir.
+
+    Photos are addressed as ``edition-photo:NAME`` rather than by their temporary
+    path: WeasyPrint names images after their URL, so a path that changes from
+    run to run would change the PDF's bytes.
+    """
+    photo_dir = work_dir / PHOTO_FOLDER
     photo_dir.mkdir(parents=True, exist_ok=True)
 
     def photo_url(photo: Photo) -> str:
         data = rendition(photo, PRINT_LONG_SIDE, PRINT_JPEG_QUALITY, cache_dir)
-        path = photo_dir / f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
-        if not path.exists():
-            path.write_bytes(data)
-        return path.as_uri()
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
+        if not (photo_dir / name).exists():
+            (photo_dir / name).write_bytes(data)
+        return f"{PHOTO_SCHEME}:{name}"
 
     links = Links(photo=photo_url, story=lambda story: f"#{story.anchor}")
     return environment("print").get_template("edition.html.j2").render(context(edition, links))
@@ -87,8 +94,9 @@ def stylesheets(edition: Edition, fetcher: EditionFetcher, fonts: FontConfigurat
 def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None
                ) -> tuple[bytes, int, list[Diagnostic]]:
     """Return the PDF bytes, its page count and what WeasyPrint complained about."""
-    fetcher = EditionFetcher([edition.content_root, LAYOUTS_DIR, FONTS_DIR, work_dir],
-                             edition.config.allowed_hosts)
+    fetcher = EditionFetcher([edition.content_root, LAYOUTS_DIR, FONTS_DIR],
+                             edition.config.allowed_hosts,
+                             named={PHOTO_SCHEME: work_dir / PHOTO_FOLDER})
     source = print_html(edition, work_dir, cache_dir)
     fonts = FontConfiguration()
     with watched_weasyprint() as collector:

@@ -259,3 +259,13 @@ def test_photo_problems_never_cost_the_story(content):
     assert story is not None
     assert story.photo is None
     assert only(problems, "P001").severity is Severity.WARNING
+
+
+def test_the_reader_never_raises_on_control_characters(content):
+    """A stray control character (pasted from another program) must not crash the build."""
+    text = lines("---", "headline: Pasted", "section: National", "---",
+                 "<section>", "Line one\x08line two", "</section>")
+    story, problems = read(content, "pasted", text)
+    assert story is not None or [p for p in problems if p.is_error]
+    if story is not None:
+        assert "Line one" in story.body_html and "\x08" not in story.body_html

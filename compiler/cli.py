@@ -123,5 +123,7 @@ def codes_command() -> None:
         click.echo(f"| {code.code} | {code.severity.value} | {code.summary} | {code.fix} |")
 
 
+from .shelf.commands import register; register(main)  # noqa: E402, E702, I001
+
 if __name__ == "__main__":
     main()

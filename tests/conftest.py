@@ -84,3 +84,13 @@ def sample_build(tmp_path_factory):
     result = run_cli("build", SAMPLE, "--out", out, "--date", "2026-11-25", "--quiet")
     assert result.returncode == 0, result.stderr
     return out, result
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-visual", action="store_true",
+                     help="Regenerate the visual references (tests/visual, docs/page-*.png).")
+
+
+@pytest.fixture
+def update_visual(request) -> bool:
+    return request.config.getoption("--update-visual")

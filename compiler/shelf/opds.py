@@ -99,7 +99,7 @@ def _entry(feed, issue: Issue, prefix: str) -> None:
     for kind, rel in (("cover", REL_IMAGE), ("thumbnail", REL_THUMBNAIL)):
         if kind in issue.files:
             _link(entry, rel, href(*folder, issue.files[kind].file), MEDIA_TYPES[kind])
-    for kind in DELIVERABLES:
+    for kind in sorted(DELIVERABLES, key=lambda k: k != "epub"):  # e-readers take the first
         if kind in issue.files:
             item = issue.files[kind]
             _link(entry, REL_ACQUISITION, href(*folder, item.file), MEDIA_TYPES[kind],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..render import MONTHS, long_date
+from ..render import DAYS, MONTHS, long_date
 from .issue import Issue, human_size
 from .layout import CORRECTIONS_FILE, DELIVERABLES, FEED_FILE, LATEST_NAMES, PAGE_FILE, href
 
@@ -38,6 +38,8 @@ class IssueView:
 
     issue: Issue
     date_long: str
+    date_in_month: str
+    """``Wednesday 25 November``: the archive groups by month, so the year is in the heading."""
     cover: str | None
     thumbnail: str | None
     downloads: tuple[Download, ...]
@@ -70,7 +72,9 @@ def issue_view(issue: Issue, prefix: str) -> IssueView:
         Download(kind, LABELS[kind], HINTS[kind], link(kind), human_size(issue.files[kind].bytes))
         for kind in DELIVERABLES if kind in issue.files
     )
-    return IssueView(issue, long_date(issue.date), link("cover"), link("thumbnail"), downloads)
+    day = issue.date
+    in_month = f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    return IssueView(issue, long_date(day), in_month, link("cover"), link("thumbnail"), downloads)
 
 
 def edition_view(name: str, issues: list[Issue], prefix: str, corrections: bool = False

@@ -167,8 +167,9 @@ def _decorate(page: str, version: int, problems: list[str], seconds: float) -> s
 
 def _error_page(title: str, lines: list[str]) -> str:
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in lines)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"</head><body><h1>{html.escape(title)}</h1><ul>{items}</ul></body></html>")
+    title = html.escape(title)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f"</head><body><h1>{title}</h1><ul>{items}</ul></body></html>")
 
 
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:

@@ -14,8 +14,14 @@ from pathlib import Path
 from ..publish import atomic_write
 from .issue import Issue, load_issues
 from .layout import CORRECTIONS_FILE, FEED_FILE, PAGE_FILE, edition_dir, edition_names, href
-from .opds import ACQUISITION, NAVIGATION, ROOT_ID, acquisition_feed, edition_feed_id, \
-    navigation_feed
+from .opds import (
+    ACQUISITION,
+    NAVIGATION,
+    ROOT_ID,
+    acquisition_feed,
+    edition_feed_id,
+    navigation_feed,
+)
 from .page import edition_page, edition_view, editions_page
 
 

@@ -1,0 +1,176 @@
+"""``edition publish``, ``edition nightly`` and ``edition preview``: parse, call, print.
+
+Added to the ``edition`` group by ``register(main)`` at the end of cli.py, so
+this package can grow without touching the build commands. Edition lookup is
+done here rather than through cli.py's private helpers: importing cli from
+here would be circular (cli imports this module while it is still loading).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..config import EditionConfig, find_edition, load_config
+from ..progress import Progress
+from ..resources import EDITIONS_DIR
+from .archive import PublishError
+from .lock import EXIT_LOCKED, Locked, shelf_lock
+from .nightly import EXIT_NOTHING_PUBLISHED, EXIT_PUBLISHED, EXIT_USAGE, publish, run_nightly
+
+EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is unchanged); "
+                   "2 usage; 75 another run holds PUBLIC/.nightly.lock (try again later).")
+
+
+def _parse_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from exc
+
+
+def _folder(_ctx, _param, value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise click.BadParameter(f"{value} is not a folder")
+    return path
+
+
+def _edition(name: str) -> EditionConfig:
+    path = find_edition(name, [Path.cwd() / "editions", EDITIONS_DIR])
+    if path is None:
+        click.echo(f"edition: no edition definition {name!r} (looked for editions/{name}.toml; "
+                   "give a name or a path to a .toml file)", err=True)
+        sys.exit(EXIT_USAGE)
+    config, problems = load_config(path)
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    if config is None:
+        sys.exit(EXIT_USAGE)
+    return config
+
+
+EDITION_OPTION = click.option(
+    "--edition", "edition_name", default="daily", show_default=True,
+    help="Edition name (editions/NAME.toml) or path to a .toml file.")
+
+
+@click.command("publish", epilog=EXIT_CODES_HELP)
+@click.argument("out_dir", callback=_folder)
+@click.argument("public", type=click.Path(file_okay=False))
+@EDITION_OPTION
+@click.option("--date", "day", callback=_parse_date, required=True,
+              help="Edition date, YYYY-MM-DD.")
+def publish_command(out_dir: Path, public: str, edition_name: str, day: date) -> None:
+    """Publish a finished build from OUT_DIR into the archive at PUBLIC.
+
+    Copies the PDF, EPUB and report into PUBLIC/<edition>/YYYY/MM/DD/, switches
+    latest.pdf/latest.epub to the newest date, applies retention and rewrites
+    the OPDS catalogue and download pages. Publishing a date again is a
+    correction and is recorded in PUBLIC/<edition>/corrections.json.
+    """
+    config = _edition(edition_name)
+    try:
+        with shelf_lock(Path(public)):
+            publication = publish(out_dir, Path(public), config, day)
+    except Locked as exc:
+        click.echo(f"edition: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except (PublishError, OSError, ValueError) as exc:
+        click.echo(f"edition: nothing was published: {exc}", err=True)
+        sys.exit(EXIT_NOTHING_PUBLISHED)
+    _print_publication(publication)
+    sys.exit(EXIT_PUBLISHED)
+
+
+@click.command("nightly", epilog=EXIT_CODES_HELP)
+@click.argument("content", callback=_folder)
+@click.argument("public", type=click.Path(file_okay=False))
+@EDITION_OPTION
+@click.option("--date", "day", callback=_parse_date,
+              help="Edition date, YYYY-MM-DD (default: today on the local clock).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Keep the build here too (default: a temporary folder).")
+@click.option("--quiet", is_flag=True, help="No progress lines; the summary is still printed.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def nightly_command(content: Path, public: str, edition_name: str, day: date | None,
+                    out_dir: str | None, quiet: bool, debug: bool) -> None:
+    """Build CONTENT and publish it to PUBLIC, one run at a time (for cron/systemd).
+
+    Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
+    """
+    config = _edition(edition_name)
+    progress = Progress(5, quiet=quiet)
+    try:
+        run = run_nightly(content, Path(public), config, day,
+                          Path(out_dir) if out_dir else None, progress)
+    except Locked as exc:
+        progress.done()
+        click.echo(f"edition: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    progress.done()
+    if run.build is not None:
+        for diagnostic in run.build.diagnostics:
+            click.echo(diagnostic.format(run.build.content_root), err=True)
+    if run.error is not None and debug:
+        traceback.print_exception(run.error)
+    if run.publication is None:
+        click.echo("edition: nothing was published; the shelf is unchanged.", err=True)
+    else:
+        _print_publication(run.publication, quiet=True)
+    click.echo(run.summary)
+    sys.exit(run.exit_code)
+
+
+@click.command("preview")
+@click.argument("content", callback=_folder)
+@EDITION_OPTION
+@click.option("--date", "day", callback=_parse_date, help="Edition date, YYYY-MM-DD.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def preview_command(content: Path, edition_name: str, day: date | None, port: int) -> None:
+    """Serve CONTENT as HTML on 127.0.0.1 and rebuild it whenever a file changes."""
+    from .preview import Preview  # pulls in WeasyPrint; keep the other commands light
+
+    config = _edition(edition_name)
+    try:
+        preview = Preview(content, config, day, port=port)
+    except OSError as exc:
+        click.echo(f"edition: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
+                   "try another --port", err=True)
+        sys.exit(EXIT_NOTHING_PUBLISHED)
+    url = preview.start()
+    click.echo(f"Previewing {config.title} at {url} — rebuilt when {content} changes; "
+               "Ctrl-C to stop.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        preview.stop()
+
+
+def _print_publication(publication, quiet: bool = False) -> None:
+    issue = publication.issue
+    click.echo(f"Published {issue.edition} {issue.date} ({publication.status}) to "
+               f"{publication.folder}", err=quiet)
+    if publication.correction:
+        click.echo(f"Recorded the correction of {issue.date} in corrections.json.", err=quiet)
+    if publication.removed:
+        days = ", ".join(d.isoformat() for d in publication.removed)
+        click.echo(f"Retention removed {days}.", err=quiet)
+    if publication.latest is not None:
+        click.echo(f"latest is {publication.latest.date}.", err=quiet)
+
+
+def register(group: click.Group) -> None:
+    for command in (publish_command, nightly_command, preview_command):
+        group.add_command(command)

@@ -1,0 +1,217 @@
+"""compiler.images: refuse what would hurt the build, then make reproducible renditions."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from compiler.diagnostics import Severity
+from compiler.images import MAX_PIXELS, load_photo, rendition
+
+
+def png_header_only(path: Path, width: int, height: int) -> Path:
+    """A PNG whose IHDR claims width x height, with a tiny IDAT: nothing is allocated."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def load(content, src: str, **spec):
+    story = content.root / "stories" / "story.md"
+    return load_photo({"src": src, **spec}, story, content.root, 7)
+
+
+def codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_a_good_photo_loads_with_its_size_and_texts(content):
+    path = content.photo("river.jpg", size=(1200, 800))
+    photo, problems = load(content, "../images/river.jpg", caption=" Boats  on the river ",
+                           credit="Staff", alt="Wooden boats moored at a jetty")
+    assert problems == []
+    assert photo.source == path.resolve()
+    assert (photo.width, photo.height) == (1200, 800)
+    assert photo.caption == "Boats on the river"
+    assert photo.alt == "Wooden boats moored at a jetty"
+
+
+def test_missing_photo_is_p001(content):
+    photo, problems = load(content, "../images/absent.jpg", alt="x")
+    assert photo is None
+    assert codes(problems) == ["P001"]
+    assert problems[0].line == 7
+    assert problems[0].severity is Severity.WARNING
+
+
+@pytest.mark.parametrize("src", [
+    "../../outside.jpg",
+    "/etc/hostname",
+    "https://example.com/photo.jpg",
+    "file:///etc/hostname",
+    "data:image/png;base64,iVBORw0KGgo=",
+])
+def test_photo_outside_the_content_folder_is_p002(content, src):
+    outside = content.root.parent / "outside.jpg"
+    Image.new("RGB", (10, 10)).save(outside, "JPEG")
+    photo, problems = load(content, src, alt="x")
+    assert photo is None
+    assert codes(problems) == ["P002"]
+
+
+def test_symlink_pointing_outside_is_p002(content):
+    outside = content.root.parent / "secret.jpg"
+    Image.new("RGB", (10, 10)).save(outside, "JPEG")
+    (content.root / "images" / "innocent.jpg").symlink_to(outside)
+    photo, problems = load(content, "../images/innocent.jpg", alt="x")
+    assert photo is None
+    assert codes(problems) == ["P002"]
+
+
+def test_symlinked_folder_pointing_outside_is_p002(content):
+    outside = content.root.parent / "elsewhere"
+    outside.mkdir()
+    Image.new("RGB", (10, 10)).save(outside / "a.jpg", "JPEG")
+    (content.root / "images" / "linked").symlink_to(outside, target_is_directory=True)
+    photo, problems = load(content, "../images/linked/a.jpg", alt="x")
+    assert photo is None
+    assert codes(problems) == ["P002"]
+
+
+def test_symlink_inside_the_content_folder_is_fine(content):
+    real = content.photo("real.jpg", size=(40, 30))
+    (content.root / "images" / "alias.jpg").symlink_to(real)
+    photo, problems = load(content, "../images/alias.jpg", alt="x")
+    assert problems == []
+    assert photo.source == real.resolve()
+
+
+def corrupt(path: Path) -> None:
+    path.write_bytes(b"this is not an image at all" * 10)
+
+
+def truncated_jpeg(path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+
+
+def truncated_png(path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "PNG")
+    path.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 3])
+
+
+def empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def bmp(path: Path) -> None:
+    Image.new("RGB", (10, 10)).save(path, "BMP")
+
+
+@pytest.mark.parametrize("make", [corrupt, truncated_jpeg, truncated_png, empty, bmp])
+def test_undecodable_photo_is_p003(content, make):
+    path = content.root / "images" / "bad.jpg"
+    make(path)
+    photo, problems = load(content, "../images/bad.jpg", alt="x")
+    assert photo is None
+    assert codes(problems) == ["P003"]
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize("width, height", [
+    (100_000, 100_000),  # far over: Pillow's own bomb check
+    (8_000, 7_000),  # just over MAX_PIXELS: our check
+])
+def test_photo_over_the_pixel_limit_is_p004_without_decoding(content, width, height):
+    assert width * height > MAX_PIXELS
+    path = png_header_only(content.root / "images" / "huge.png", width, height)
+    assert path.stat().st_size < 200
+    photo, problems = load(content, "../images/huge.png", alt="x")
+    assert photo is None
+    assert codes(problems) == ["P004"]
+    assert problems[0].severity is Severity.WARNING
+
+
+def test_missing_alt_falls_back_to_the_caption_with_p005(content):
+    content.photo("a.jpg")
+    photo, problems = load(content, "../images/a.jpg", caption="Fishermen mend their nets")
+    assert photo.alt == "Fishermen mend their nets"
+    assert codes(problems) == ["P005"]
+    assert problems[0].severity is Severity.WARNING
+
+
+def test_missing_src_is_s005(content):
+    photo, problems = load(content, "", alt="x")
+    assert photo is None
+    assert codes(problems) == ["S005"]
+
+
+def photo_of(content, name, size, **kwargs):
+    content.photo(name, size=size, **kwargs)
+    photo, problems = load(content, f"../images/{name}", alt="x")
+    assert problems == []
+    return photo
+
+
+@pytest.mark.parametrize("size, limit", [((3000, 2000), 1600), ((1000, 2400), 1600),
+                                         ((5000, 800), 2400)])
+def test_rendition_long_side_is_at_most_the_limit_and_keeps_the_shape(content, size, limit):
+    photo = photo_of(content, "big.jpg", size)
+    with Image.open(io.BytesIO(rendition(photo, limit, 80))) as image:
+        assert image.format == "JPEG"
+        assert max(image.size) == limit
+        assert abs(image.size[0] / image.size[1] - size[0] / size[1]) < 0.01
+
+
+def test_small_photos_are_not_enlarged(content):
+    photo = photo_of(content, "small.jpg", (300, 200))
+    with Image.open(io.BytesIO(rendition(photo, 1600, 80))) as image:
+        assert image.size == (300, 200)
+
+
+def test_rendition_is_reproducible_and_cached(content, tmp_path):
+    photo = photo_of(content, "repro.jpg", (2000, 1500))
+    first = rendition(photo, 1600, 78)
+    assert rendition(photo, 1600, 78) == first
+    cache = tmp_path / "cache"
+    assert rendition(photo, 1600, 78, cache) == first
+    assert len(list(cache.glob("*.jpg"))) == 1
+    assert rendition(photo, 1600, 78, cache) == first
+    assert rendition(photo, 1200, 78) != first
+
+
+def test_rendition_strips_metadata_and_applies_orientation(content):
+    path = content.root / "images" / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise when shown
+    exif[0x010F] = "Secret Camera Maker"
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(path, "JPEG", exif=exif)
+    photo, _ = load(content, "../images/rotated.jpg", alt="x")
+    data = rendition(photo, 1600, 80)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (200, 400)
+        assert 0x0112 not in image.getexif()
+    assert b"Secret Camera Maker" not in data
+
+
+def test_transparent_png_becomes_an_rgb_jpeg_on_white(content):
+    path = content.root / "images" / "logo.png"
+    Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(path, "PNG")
+    photo, _ = load(content, "../images/logo.png", alt="x")
+    with Image.open(io.BytesIO(rendition(photo, 1600, 90))) as image:
+        assert image.mode == "RGB"
+        assert min(image.getpixel((25, 25))) > 240

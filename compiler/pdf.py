@@ -20,10 +20,13 @@ from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 
 from .diagnostics import Diagnostic, diag  # noqa: E402
 from .fetch import EditionFetcher  # noqa: E402
+from .pdf_lang import install as install_element_languages  # noqa: E402
 from .images import PRINT_LONG_SIDE, rendition  # noqa: E402
 from .model import Edition, Photo  # noqa: E402
 from .render import Links, context, environment  # noqa: E402
 from .resources import FONTS_DIR, LAYOUTS_DIR  # noqa: E402
+
+install_element_languages()
 
 PRINT_JPEG_QUALITY = 84
 PHOTO_SCHEME = "edition-photo"

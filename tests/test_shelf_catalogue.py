@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
 from urllib.parse import urljoin
 
@@ -21,6 +22,7 @@ from test_shelf_support import (
     weekly_build,
 )
 
+from compiler.render import long_date
 from compiler.shelf.nightly import publish
 
 NS = {"a": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/terms/",
@@ -90,8 +92,8 @@ def test_each_entry_has_summary_author_covers_and_both_downloads(shelves):
             next(d for d in DAYS if d.isoformat() == day)]
         assert entry.findtext("a:summary", namespaces=NS).startswith(lead)
         assert entry.findtext("a:author/a:name", namespaces=NS) == "Test Newsroom"
-        assert day in entry.findtext("a:title", namespaces=NS) or "The Test Daily" in \
-            entry.findtext("a:title", namespaces=NS)
+        assert entry.findtext("a:title", namespaces=NS) == (
+            f"The Test Daily, {long_date(date.fromisoformat(day))}")
         found = links(entry)
         (image,) = found["http://opds-spec.org/image"]
         (thumb,) = found["http://opds-spec.org/image/thumbnail"]

@@ -8,7 +8,7 @@ Every file is written atomically, so a reader never fetches half a feed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..publish import atomic_write
@@ -62,6 +62,6 @@ def refresh_site(public: Path, when: str) -> Site:
         has_corrections = (edition_dir(public, name) / CORRECTIONS_FILE).is_file()
         write(public / FEED_FILE, acquisition_feed(
             issues, name, ROOT_ID, (FEED_FILE, ACQUISITION), None, when))
-        write(public / PAGE_FILE, edition_page(edition_view(name, issues, name, has_corrections),
-                                               FEED_FILE, None, updated))
+        view = replace(edition_view(name, issues, name, has_corrections), feed=FEED_FILE)
+        write(public / PAGE_FILE, edition_page(view, FEED_FILE, None, updated))
     return Site(editions, tuple(written))

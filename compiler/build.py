@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
-from .guarded import render_pdf_guarded
+from .pdf import render_pdf
 from .progress import Progress
 from .publish import atomic_write, remove_stale_parts
 
@@ -39,6 +40,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     exit_code: int = EXIT_FAILED
     report_path: Path | None = None
+    parts_laid_out: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -65,13 +67,14 @@ class BuildResult:
             "outputs": {kind: {"file": path.name, "bytes": path.stat().st_size}
                         for kind, path in self.outputs.items()},
             "pages": self.pages,
+            "pdf_parts_laid_out": self.parts_laid_out,
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
 def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | None = None,
-          strict: bool = False, write: bool = True, progress: Progress | None = None
-          ) -> BuildResult:
+          strict: bool = False, write: bool = True, progress: Progress | None = None,
+          cache_dir: Path | None = None, workers: int | None = None) -> BuildResult:
     content_root = content_root.resolve()
     result = BuildResult(config, content_root)
     progress = progress or Progress(5, quiet=True)
@@ -99,22 +102,35 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
         return result
 
     outputs: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="edition-") as work:
+    epub_cache = cache_dir / "photos" if cache_dir else None
+    # The EPUB is packed in a thread while the PDF's parts lay out in worker processes.
+    with tempfile.TemporaryDirectory(prefix="edition-") as work, \
+            ThreadPoolExecutor(max_workers=1) as side:
+        epub_job = (side.submit(build_epub, edition, epub_cache)
+                    if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            rendered, pdf, result.pages, problems = render_pdf_guarded(edition, Path(work))
-            result.diagnostics += problems
-            if rendered is None:
+            printed = render_pdf(edition, Path(work), cache_dir, workers)
+            result.diagnostics += printed.problems
+            if printed.edition is None:
                 return result
-            dropped = [s for s in edition.stories if rendered.story_by_slug(s.slug) is None]
-            result.left_out += [s.source for s in dropped]
-            result.included = [str(s.source.relative_to(content_root)) for s in rendered.stories]
-            edition, outputs["pdf"] = rendered, pdf
+            result.pages = printed.pages
+            result.parts_laid_out = printed.laid_out
+            outputs["pdf"] = printed.pdf
             lap("pdf")
-        if "epub" in config.outputs:
+            if printed.edition is not edition:
+                dropped = [s for s in edition.stories
+                           if printed.edition.story_by_slug(s.slug) is None]
+                result.left_out += [s.source for s in dropped]
+                edition = printed.edition
+                result.included = [str(s.source.relative_to(content_root))
+                                   for s in edition.stories]
+                if epub_job is not None:
+                    epub_job = side.submit(build_epub, edition, epub_cache)
+        if epub_job is not None:
             progress.stage("Packing the EPUB")
             try:
-                outputs["epub"] = build_epub(edition)
+                outputs["epub"] = epub_job.result()
             except Exception as exc:
                 result.diagnostics.append(diag("R004", f"EPUB: {type(exc).__name__}: {exc}"))
                 return result

@@ -78,15 +78,22 @@ def main() -> None:
               help="Folder the PDF, EPUB and report are written to.")
 @click.option("--date", "day", callback=_parse_date, help="Edition date, YYYY-MM-DD.")
 @click.option("--strict", is_flag=True, help="Any problem fails the build; nothing is written.")
+@click.option("--cache-dir", type=click.Path(),
+              help="Cache of laid-out parts and photos [default: OUT/.cache].")
+@click.option("--no-cache", is_flag=True, help="Lay everything out afresh.")
+@click.option("--workers", type=click.IntRange(1, 64), help="Layout processes [default: cores].")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def build_command(content: Path, edition_name: str, out_dir: str, day, strict: bool,
+                  cache_dir: str | None, no_cache: bool, workers: int | None,
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = _load_edition(edition_name)
     progress = Progress(5, quiet=quiet)
     try:
-        result = build(content, config, Path(out_dir), day, strict=strict, progress=progress)
+        cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
+        result = build(content, config, Path(out_dir), day, strict=strict, progress=progress,
+                       cache_dir=cache, workers=workers)
     except Exception as exc:
         progress.done()
         if debug:

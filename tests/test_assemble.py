@@ -1,4 +1,4 @@
-"""compiler.assemble: content folder -> Edition, keeping the good stories and saying why for the rest."""
+"""compiler.assemble: content folder -> Edition; good stories kept, the rest explained."""
 
 from __future__ import annotations
 
@@ -35,8 +35,9 @@ def test_stories_are_ordered_by_section_then_priority(content):
         ["Business one"],
         ["World one", "World two"],
     ]
-    assert all(story.section == section.name
-               for section in edition.sections for story in section.stories)
+    assert all(
+        story.section == section.name for section in edition.sections for story in section.stories
+    )
 
 
 def test_sections_follow_the_edition_order_and_empty_ones_are_skipped(content):
@@ -94,13 +95,18 @@ def test_no_usable_story_gives_no_edition(content):
 
 
 def test_related_entries_resolve_by_slug_url_and_exact_headline(content):
-    content.story("lead", headline="Lead story", priority=1, related=[
-        {"headline": "Different words, same story", "slug": "port-record"},
-        {"headline": "Also different", "url": "https://example.com/market"},
-        {"headline": "Rice harvest begins"},
-        {"headline": "rice harvest begins again"},  # not the exact headline
-        {"headline": "Elsewhere", "url": "https://example.com/elsewhere"},
-    ])
+    content.story(
+        "lead",
+        headline="Lead story",
+        priority=1,
+        related=[
+            {"headline": "Different words, same story", "slug": "port-record"},
+            {"headline": "Also different", "url": "https://example.com/market"},
+            {"headline": "Rice harvest begins"},
+            {"headline": "rice harvest begins again"},  # not the exact headline
+            {"headline": "Elsewhere", "url": "https://example.com/elsewhere"},
+        ],
+    )
     content.story("port-record", headline="Port handles record volumes", section="Business")
     content.story("market", headline="Market reopens", url="https://example.com/market")
     content.story("rice", headline="Rice harvest begins", section="World")
@@ -114,17 +120,25 @@ def test_related_entries_resolve_by_slug_url_and_exact_headline(content):
         ("Elsewhere", None),
     ]
     assert headlines(edition.related_in_edition) == [
-        "Market reopens", "Port handles record volumes", "Rice harvest begins"]
+        "Market reopens",
+        "Port handles record volumes",
+        "Rice harvest begins",
+    ]
     assert headlines(edition.more_stories) == ["rice harvest begins again", "Elsewhere"]
 
 
 def test_self_references_are_dropped(content):
-    content.story("lead", headline="Lead story", url="https://example.com/lead", related=[
-        {"headline": "By slug", "slug": "lead"},
-        {"headline": "By url", "url": "https://example.com/lead"},
-        {"headline": "Lead story"},
-        {"headline": "Kept", "url": "https://example.com/kept"},
-    ])
+    content.story(
+        "lead",
+        headline="Lead story",
+        url="https://example.com/lead",
+        related=[
+            {"headline": "By slug", "slug": "lead"},
+            {"headline": "By url", "url": "https://example.com/lead"},
+            {"headline": "Lead story"},
+            {"headline": "Kept", "url": "https://example.com/kept"},
+        ],
+    )
     edition = build(content).edition
     assert headlines(edition.lead.related) == ["Kept"]
     assert headlines(edition.more_stories) == ["Kept"]
@@ -132,16 +146,30 @@ def test_self_references_are_dropped(content):
 
 
 def test_more_stories_are_deduplicated_by_url_else_headline(content):
-    content.story("a", headline="A", priority=1, related=[
-        {"headline": "Floods in the north", "teaser": "First teaser", "url": "https://x.org/floods"},
-        {"headline": "No link story"},
-        {"headline": "Same headline, two pages", "url": "https://x.org/one"},
-    ])
-    content.story("b", headline="B", section="Business", related=[
-        {"headline": "Northern floods (updated)", "url": "https://x.org/floods"},
-        {"headline": "NO LINK STORY"},
-        {"headline": "Same headline, two pages", "url": "https://x.org/two"},
-    ])
+    content.story(
+        "a",
+        headline="A",
+        priority=1,
+        related=[
+            {
+                "headline": "Floods in the north",
+                "teaser": "First teaser",
+                "url": "https://x.org/floods",
+            },
+            {"headline": "No link story"},
+            {"headline": "Same headline, two pages", "url": "https://x.org/one"},
+        ],
+    )
+    content.story(
+        "b",
+        headline="B",
+        section="Business",
+        related=[
+            {"headline": "Northern floods (updated)", "url": "https://x.org/floods"},
+            {"headline": "NO LINK STORY"},
+            {"headline": "Same headline, two pages", "url": "https://x.org/two"},
+        ],
+    )
     more = build(content).edition.more_stories
     assert [(m.headline, m.url) for m in more] == [
         ("Floods in the north", "https://x.org/floods"),
@@ -153,8 +181,12 @@ def test_more_stories_are_deduplicated_by_url_else_headline(content):
 
 
 def test_related_entry_pointing_at_a_left_out_story_goes_to_more_stories(content):
-    content.story("lead", headline="Lead", priority=1, related=[
-        {"headline": "The broken one", "slug": "broken", "url": "https://x.org/broken"}])
+    content.story(
+        "lead",
+        headline="Lead",
+        priority=1,
+        related=[{"headline": "The broken one", "slug": "broken", "url": "https://x.org/broken"}],
+    )
     content.story("broken", headline="The broken one", section="Weather")
     edition = build(content).edition
     assert edition.lead.related[0].target is None

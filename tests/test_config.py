@@ -53,15 +53,21 @@ def test_letter_page_size_is_accepted(tmp_path):
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    path = write_toml(tmp_path, "\n".join([
-        "[edition]",
-        'colour = "red"',
-        "title = 5",
-        'page_size = "A5"',
-        'outputs = ["pdf", "mobi"]',
-        "sections = []",
-        'max_headline_chars = "many"',
-    ]) + "\n")
+    path = write_toml(
+        tmp_path,
+        "\n".join(
+            [
+                "[edition]",
+                'colour = "red"',
+                "title = 5",
+                'page_size = "A5"',
+                'outputs = ["pdf", "mobi"]',
+                "sections = []",
+                'max_headline_chars = "many"',
+            ]
+        )
+        + "\n",
+    )
     config, problems = load_config(path)
     assert config is None
     assert set(codes(problems)) == {"E003"}
@@ -73,22 +79,25 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_unknown_field_is_named(tmp_path):
-    config, problems = load_config(write_toml(tmp_path, "[edition]\npage_sise = \"A4\"\n"))
+    config, problems = load_config(write_toml(tmp_path, '[edition]\npage_sise = "A4"\n'))
     assert config is None
     assert codes(problems) == ["E003"]
     assert "page_sise" in problems[0].message
 
 
-@pytest.mark.parametrize("line", [
-    "title = 5",
-    'sections = "National"',
-    'max_headline_chars = "140"',
-    "max_headline_chars = 1.5",
-    "render_timeout = true",
-    "retention_days = 30.0",
-    "outputs = \"pdf\"",
-    "allowed_hosts = [1, 2]",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "title = 5",
+        'sections = "National"',
+        'max_headline_chars = "140"',
+        "max_headline_chars = 1.5",
+        "render_timeout = true",
+        "retention_days = 30.0",
+        'outputs = "pdf"',
+        "allowed_hosts = [1, 2]",
+    ],
+)
 def test_wrong_type_is_an_error_naming_the_field(tmp_path, line):
     key = line.split("=")[0].strip()
     config, problems = load_config(write_toml(tmp_path, f"[edition]\n{line}\n"))

@@ -16,13 +16,22 @@ from compiler.images import MAX_PIXELS, load_photo, rendition
 
 def png_header_only(path: Path, width: int, height: int) -> Path:
     """A PNG whose IHDR claims width x height, with a tiny IDAT: nothing is allocated."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 16)) + chunk(b"IEND", b""))
+    data = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
@@ -39,8 +48,13 @@ def codes(problems) -> list[str]:
 
 def test_a_good_photo_loads_with_its_size_and_texts(content):
     path = content.photo("river.jpg", size=(1200, 800))
-    photo, problems = load(content, "../images/river.jpg", caption=" Boats  on the river ",
-                           credit="Staff", alt="Wooden boats moored at a jetty")
+    photo, problems = load(
+        content,
+        "../images/river.jpg",
+        caption=" Boats  on the river ",
+        credit="Staff",
+        alt="Wooden boats moored at a jetty",
+    )
     assert problems == []
     assert photo.source == path.resolve()
     assert (photo.width, photo.height) == (1200, 800)
@@ -56,13 +70,16 @@ def test_missing_photo_is_p001(content):
     assert problems[0].severity is Severity.WARNING
 
 
-@pytest.mark.parametrize("src", [
-    "../../outside.jpg",
-    "/etc/hostname",
-    "https://example.com/photo.jpg",
-    "file:///etc/hostname",
-    "data:image/png;base64,iVBORw0KGgo=",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "../../outside.jpg",
+        "/etc/hostname",
+        "https://example.com/photo.jpg",
+        "file:///etc/hostname",
+        "data:image/png;base64,iVBORw0KGgo=",
+    ],
+)
 def test_photo_outside_the_content_folder_is_p002(content, src):
     outside = content.root.parent / "outside.jpg"
     Image.new("RGB", (10, 10)).save(outside, "JPEG")
@@ -132,10 +149,13 @@ def test_undecodable_photo_is_p003(content, make):
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
-@pytest.mark.parametrize("width, height", [
-    (100_000, 100_000),  # far over: Pillow's own bomb check
-    (8_000, 7_000),  # just over MAX_PIXELS: our check
-])
+@pytest.mark.parametrize(
+    "width, height",
+    [
+        (100_000, 100_000),  # far over: Pillow's own bomb check
+        (8_000, 7_000),  # just over MAX_PIXELS: our check
+    ],
+)
 def test_photo_over_the_pixel_limit_is_p004_without_decoding(content, width, height):
     assert width * height > MAX_PIXELS
     path = png_header_only(content.root / "images" / "huge.png", width, height)
@@ -167,8 +187,9 @@ def photo_of(content, name, size, **kwargs):
     return photo
 
 
-@pytest.mark.parametrize("size, limit", [((3000, 2000), 1600), ((1000, 2400), 1600),
-                                         ((5000, 800), 2400)])
+@pytest.mark.parametrize(
+    "size, limit", [((3000, 2000), 1600), ((1000, 2400), 1600), ((5000, 800), 2400)]
+)
 def test_rendition_long_side_is_at_most_the_limit_and_keeps_the_shape(content, size, limit):
     photo = photo_of(content, "big.jpg", size)
     with Image.open(io.BytesIO(rendition(photo, limit, 80))) as image:

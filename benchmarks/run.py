@@ -1,0 +1,562 @@
+"""Performance benchmark: the edition compiler's CLI against bare WeasyPrint.
+
+    python benchmarks/run.py [--sizes 20,60,200] [--out DIR] [--skip-baseline] [--correction]
+
+For each size it generates a deterministic edition (English news prose, half the stories
+with 3000x2000 photos, related links in and out of the edition, a few Khmer stories), then
+
+* runs the real CLI, ``python -m compiler build CONTENT --out DIR --date D --quiet``, in a
+  subprocess (with a fresh ``--cache-dir`` when the CLI has one), measuring wall time, CPU
+  time, the peak of the summed RSS of the whole process tree (sampled every 50 ms), pages
+  (pdfinfo), and the PDF and EPUB sizes;
+* runs the baseline: the same edition laid out by bare WeasyPrint as ONE document in ONE
+  process (``print_html`` + ``stylesheets`` + ``EditionFetcher``, ``HTML.render`` and
+  ``write_pdf``), measured the same way;
+* with ``--correction``, after the full build of the 60-story edition (or the size closest to
+  60), changes one figure in one story and rebuilds with the same cache folder.
+
+It prints a table and the machine, writes JSON to ``--out`` (``latest.json``) and draws
+``docs/performance.png``. Only the CLI and the few functions above are relied on, so the
+benchmark keeps working while the build's internals change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+DAY = "2026-11-25"
+SOURCE_DATE_EPOCH = "1795590000"  # 2026-11-25, so every run writes the same bytes
+SAMPLE_SECONDS = 0.05
+DEFAULT_PHOTO_CACHE = Path(tempfile.gettempdir()) / "edition-bench-photos"
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+class TreeSampler(threading.Thread):
+    """Every 50 ms: RSS of the process and all its descendants; keeps the largest sum."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.psutil = psutil
+        self.root = psutil.Process(pid)
+        self.peak_sum = 0
+        self.peak_single = 0
+        self.peak_processes = 0
+        self.samples = 0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        psutil = self.psutil
+        while not self._halt.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.Error:
+                break
+            total = 0
+            largest = 0
+            for proc in procs:
+                try:
+                    rss = proc.memory_info().rss
+                except psutil.Error:
+                    continue
+                total += rss
+                largest = max(largest, rss)
+            self.samples += 1
+            self.peak_sum = max(self.peak_sum, total)
+            self.peak_single = max(self.peak_single, largest)
+            self.peak_processes = max(self.peak_processes, len(procs))
+            self._halt.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(2)
+
+
+def measured(cmd: list[str], cwd: Path, env: dict, timeout: float) -> dict:
+    """Run cmd; wall time, CPU time of the whole tree, peak summed RSS, output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    timed_out = False
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        import psutil
+
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            child.kill()
+        proc.kill()
+        stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - start
+    sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {
+        "returncode": proc.returncode, "timed_out": timed_out, "wall_s": wall, "cpu_s": cpu,
+        "peak_mb": sampler.peak_sum / 2**20, "peak_single_mb": sampler.peak_single / 2**20,
+        "max_processes": sampler.peak_processes, "rss_samples": sampler.samples,
+        "load_before": load, "stdout": stdout, "stderr": stderr,
+    }
+
+
+def pdf_pages(path: Path) -> int | None:
+    try:
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    match = re.search(r"^Pages:\s+(\d+)", out.stdout, re.M)
+    return int(match.group(1)) if match else None
+
+
+def cli_env(home: Path) -> dict:
+    """A clean environment for one build: fixed date, the repository importable, and any
+    default cache folder (XDG) pointed somewhere fresh so no build is warmed by another."""
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["XDG_CACHE_HOME"] = str(home / "xdg-cache")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def cache_option() -> str | None:
+    """The CLI's cache-folder option, if it has one yet."""
+    out = subprocess.run([sys.executable, "-m", "compiler", "build", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, env=cli_env(Path(tempfile.gettempdir())))
+    for name in ("--cache-dir", "--cache-folder", "--cache"):
+        if re.search(rf"(^|[\s,]){re.escape(name)}\b(?!-)", out.stdout, re.M):
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------- the two builds
+
+
+def run_cli(content: Path, home: Path, out: Path, cache: Path | None, cache_flag: str | None,
+            timeout: float) -> dict:
+    cmd = [sys.executable, "-m", "compiler", "build", str(content), "--out", str(out),
+           "--date", DAY, "--quiet"]
+    if cache_flag and cache is not None:
+        cmd += [cache_flag, str(cache)]
+    home.mkdir(parents=True, exist_ok=True)
+    result = measured(cmd, home, cli_env(home), timeout)
+    pdf = next(iter(sorted(out.glob("*.pdf"))), None) if out.is_dir() else None
+    epub = next(iter(sorted(out.glob("*.epub"))), None) if out.is_dir() else None
+    report = next(iter(sorted(out.glob("*.report.json"))), None) if out.is_dir() else None
+    result["command"] = " ".join(cmd)
+    result["pages"] = pdf_pages(pdf) if pdf else None
+    result["pdf_mb"] = pdf.stat().st_size / 2**20 if pdf else None
+    result["epub_mb"] = epub.stat().st_size / 2**20 if epub else None
+    result["stages_s"] = {}
+    result["left_out"] = None
+    if report:
+        try:
+            data = json.loads(report.read_text(encoding="utf-8"))
+            result["stages_s"] = data.get("timings_seconds", {})
+            result["left_out"] = len(data.get("left_out", []))
+            result["diagnostics"] = [d.get("code") for d in data.get("diagnostics", [])]
+        except (OSError, ValueError):
+            pass
+    result["ok"] = result["returncode"] == 0 and pdf is not None
+    if result["pages"]:
+        result["s_per_page"] = result["wall_s"] / result["pages"]
+        result["cpu_s_per_page"] = result["cpu_s"] / result["pages"]
+    return result
+
+
+def run_bare(content: Path, home: Path, timeout: float) -> dict:
+    home.mkdir(parents=True, exist_ok=True)
+    out_pdf = home / "bare.pdf"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--bare-child", str(content),
+           str(home / "work"), str(out_pdf)]
+    result = measured(cmd, home, cli_env(home), timeout)
+    result["command"] = "bare WeasyPrint: print_html + HTML.render + write_pdf, one process"
+    result["inner"] = {}
+    for line in reversed(result["stdout"].splitlines()):
+        if line.startswith("{"):
+            result["inner"] = json.loads(line)
+            break
+    result["pages"] = pdf_pages(out_pdf) if out_pdf.is_file() else None
+    result["pdf_mb"] = out_pdf.stat().st_size / 2**20 if out_pdf.is_file() else None
+    result["ok"] = result["returncode"] == 0 and out_pdf.is_file()
+    if result["pages"]:
+        result["s_per_page"] = result["wall_s"] / result["pages"]
+        result["cpu_s_per_page"] = result["cpu_s"] / result["pages"]
+    return result
+
+
+def bare_child(content: str, work: str, out_pdf: str) -> None:
+    """The baseline, run in its own process: the whole edition as one WeasyPrint document."""
+    from datetime import date
+
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+
+    try:  # fontconfig must see only fonts/ before WeasyPrint loads Pango
+        from compiler.fonts import isolate_fontconfig
+    except ImportError:
+        isolate_fontconfig = None
+    if isolate_fontconfig:
+        isolate_fontconfig()
+    from compiler import pdf as compiler_pdf
+    from compiler import resources
+    from compiler.assemble import assemble
+    from compiler.config import load_config
+    from compiler.fetch import EditionFetcher
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+    lap("import")
+
+    config, problems = load_config(resources.EDITIONS_DIR / "daily.toml")
+    if config is None:
+        raise SystemExit(f"cannot load the daily edition: {problems}")
+    edition = assemble(Path(content), config, date.fromisoformat(DAY)).edition
+    lap("assemble")
+    work_dir = Path(work)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    source = compiler_pdf.print_html(edition, work_dir)
+    lap("print_html")
+    scheme = getattr(compiler_pdf, "PHOTO_SCHEME", "edition-photo")
+    folder = getattr(compiler_pdf, "PHOTO_FOLDER", "print-photos")
+    fetcher = EditionFetcher([edition.content_root, resources.LAYOUTS_DIR, resources.FONTS_DIR],
+                             config.allowed_hosts, named={scheme: work_dir / folder})
+    fonts = FontConfiguration()
+    base_url = (resources.LAYOUTS_DIR / "print").as_uri() + "/"
+    if hasattr(compiler_pdf, "stylesheets"):  # CSS objects, (edition, fetcher, fonts)
+        sheets = compiler_pdf.stylesheets(edition, fetcher, fonts)
+        base_url = edition.content_root.as_uri() + "/"
+    else:  # the parts-era API: CSS texts for the whole digest as one document
+        sheets = [CSS(string=text, url_fetcher=fetcher, font_config=fonts, base_url=base_url)
+                  for text in compiler_pdf.whole_stylesheets(edition)]
+    document = HTML(string=source, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=sheets, font_config=fonts)
+    lap("render")
+    data = document.write_pdf()
+    lap("write_pdf")
+    Path(out_pdf).write_bytes(data)
+    print(json.dumps({"pages": len(document.pages), "stories": len(edition.stories),
+                      "timings_s": timings}))
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine() -> dict:
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from importlib.metadata import version
+
+        weasyprint = version("weasyprint")
+    except Exception:  # noqa: BLE001
+        weasyprint = "?"
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable,
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(), "weasyprint": weasyprint,
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt(value, spec: str = ".2f", missing: str = "n/a") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def table(rows: list[dict]) -> str:
+    head = ["stories", "pages", "wall s", "s/page", "peak MB", "PDF MB", "EPUB MB",
+            "bare pages", "bare wall s", "bare s/page", "bare peak MB", "ratio"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for row in rows:
+        ours, bare = row["ours"], row.get("bare") or {}
+        lines.append("| " + " | ".join([
+            str(row["stories"]), fmt(ours.get("pages"), "d"), fmt(ours.get("wall_s"), ".1f"),
+            fmt(ours.get("s_per_page"), ".3f"), fmt(ours.get("peak_mb"), ".0f"),
+            fmt(ours.get("pdf_mb"), ".1f"), fmt(ours.get("epub_mb"), ".1f"),
+            fmt(bare.get("pages"), "d"), fmt(bare.get("wall_s"), ".1f"),
+            fmt(bare.get("s_per_page"), ".3f"), fmt(bare.get("peak_mb"), ".0f"),
+            fmt(row.get("ratio"), ".2f"),
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def detail_table(rows: list[dict]) -> str:
+    head = ["stories", "words", "photos", "ours CPU s", "ours CPU s/page", "ours stages s",
+            "max procs", "bare CPU s", "bare CPU s/page", "bare stages s", "load avg"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for row in rows:
+        ours, bare = row["ours"], row.get("bare") or {}
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in (ours.get("stages_s") or {}).items())
+        inner = ", ".join(f"{k} {v:.1f}"
+                          for k, v in ((bare.get("inner") or {}).get("timings_s") or {}).items())
+        loads = f"{ours.get('load_before', 0):.1f}"
+        if bare:
+            loads += f" / {bare.get('load_before', 0):.1f}"
+        lines.append("| " + " | ".join([
+            str(row["stories"]), str(row["content"]["words"]), str(row["content"]["photos"]),
+            fmt(ours.get("cpu_s"), ".1f"), fmt(ours.get("cpu_s_per_page"), ".3f"), stages or "-",
+            str(ours.get("max_processes", "")), fmt(bare.get("cpu_s"), ".1f"),
+            fmt(bare.get("cpu_s_per_page"), ".3f"), inner or "-", loads,
+        ]) + " |")
+    return "\n".join(lines)
+
+
+def targets(rows: list[dict], correction: dict | None) -> list[dict]:
+    by_size = {row["stories"]: row for row in rows}
+
+    def verdict(value, limit) -> str:
+        if value is None:
+            return "not measured"
+        return "holds" if value <= limit else "fails"
+
+    out = []
+    mid = by_size.get(60)
+    ratio = mid.get("ratio") if mid else None
+    out.append({"target": "ours <= 0.5 x bare s/page (60 stories)", "value": ratio,
+                "limit": 0.5, "verdict": verdict(ratio, 0.5)})
+    big = by_size.get(200)
+    scale = None
+    if mid and big and mid["ours"].get("s_per_page") and big["ours"].get("s_per_page"):
+        scale = big["ours"]["s_per_page"] / mid["ours"]["s_per_page"]
+    out.append({"target": "200-story s/page <= 1.2 x 60-story s/page", "value": scale,
+                "limit": 1.2, "verdict": verdict(scale, 1.2)})
+    peak = big["ours"].get("peak_mb") if big and big["ours"].get("ok") else None
+    out.append({"target": "peak memory < 1024 MB (200 stories)", "value": peak,
+                "limit": 1024, "verdict": verdict(peak, 1023.999)})
+    value = correction.get("ratio") if correction else None
+    out.append({"target": "correction rebuild <= 0.2 x full build (60 stories)", "value": value,
+                "limit": 0.2, "verdict": verdict(value, 0.2)})
+    return out
+
+
+def plot(rows: list[dict], path: Path, info: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    stories = [row["stories"] for row in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
+
+    def series(key: str, who: str) -> tuple[list, list]:
+        xs, ys = [], []
+        for row in rows:
+            value = (row.get(who) or {}).get(key)
+            if value is not None:
+                xs.append(row["stories"])
+                ys.append(value)
+        return xs, ys
+
+    for who, label, style in (("ours", "edition compiler (CLI)", "o-"),
+                              ("bare", "bare WeasyPrint, one process", "s--")):
+        xs, ys = series("wall_s", who)
+        if xs:
+            left.plot(xs, ys, style, label=label)
+            for x, y in zip(xs, ys):
+                left.annotate(f"{y:.0f} s", (x, y), textcoords="offset points", xytext=(4, 6),
+                              fontsize=8)
+        xs, ys = series("s_per_page", who)
+        if xs:
+            right.plot(xs, ys, style, label=label)
+            for x, y in zip(xs, ys):
+                right.annotate(f"{y:.2f}", (x, y), textcoords="offset points", xytext=(4, 6),
+                               fontsize=8)
+    left.set(title="Wall time per edition", xlabel="stories", ylabel="seconds")
+    right.set(title="Seconds per PDF page", xlabel="stories", ylabel="s / page")
+    right.set_ylim(bottom=0)
+    left.set_ylim(bottom=0)
+    for ax in (left, right):
+        ax.set_xticks(stories)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(f"{info['cpu']}, {info['usable_cores']} cores, {info['ram_gb']} GB, "
+                 f"Python {info['python']}, WeasyPrint {info['weasyprint']}", fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def public(result: dict | None) -> dict | None:
+    """A result without the bulky captured output (kept short for the JSON)."""
+    if result is None:
+        return None
+    out = {k: v for k, v in result.items() if k not in ("stdout", "stderr")}
+    out["stderr_tail"] = (result.get("stderr") or "")[-2000:]
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20,60,200",
+                        help="comma-separated edition sizes in stories (default 20,60,200)")
+    parser.add_argument("--out", type=Path, default=HERE / "results",
+                        help="folder for latest.json (default benchmarks/results)")
+    parser.add_argument("--skip-baseline", action="store_true",
+                        help="do not measure bare WeasyPrint")
+    parser.add_argument("--correction", action="store_true",
+                        help="also time a one-story correction rebuild of the 60-story edition")
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance.png",
+                        help="where to draw the plot (default docs/performance.png)")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="scratch folder (default: a new temporary folder, removed after)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    parser.add_argument("--photo-cache", type=Path, default=DEFAULT_PHOTO_CACHE,
+                        help=f"generated photos, reused between sizes and runs "
+                             f"(default {DEFAULT_PHOTO_CACHE})")
+    parser.add_argument("--timeout", type=float, default=3600,
+                        help="seconds before one build is killed (default 3600)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--bare-child", nargs=3, metavar=("CONTENT", "WORK", "PDF"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.bare_child:
+        bare_child(*args.bare_child)
+        return 0
+
+    from content import correct_story, make_edition
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    info = machine()
+    flag = cache_option()
+    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    print(f"Machine: {info['cpu']}; {info['usable_cores']} of {info['cores']} cores; "
+          f"{info['ram_gb']} GB RAM; Python {info['python']}; WeasyPrint {info['weasyprint']}")
+    print(f"CLI cache option: {flag or 'none (correction rebuild is n/a)'}")
+    print(f"Load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+
+    scratch = args.work or Path(tempfile.mkdtemp(prefix="edition-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    correction_size = min(sizes, key=lambda n: abs(n - 60)) if args.correction else None
+    rows: list[dict] = []
+    correction: dict | None = None
+    try:
+        for n in sizes:
+            base = scratch / f"s{n}"
+            content = base / "content"
+            t = time.perf_counter()
+            stats = make_edition(content, n, args.photo_cache, args.seed)
+            print(f"\n[{n} stories] content: {stats['words']} words, {stats['photos']} photos, "
+                  f"{stats['khmer']} Khmer ({time.perf_counter() - t:.1f} s to generate)",
+                  flush=True)
+            cache = base / "cache"
+            ours = run_cli(content, base / "home", base / "out", cache, flag, args.timeout)
+            print(f"  ours: {fmt(ours['wall_s'], '.1f')} s, {fmt(ours['pages'], 'd')} pages, "
+                  f"{fmt(ours.get('s_per_page'), '.3f')} s/page, peak {ours['peak_mb']:.0f} MB, "
+                  f"CPU {ours['cpu_s']:.1f} s, stages {ours['stages_s']}", flush=True)
+            if not ours["ok"]:
+                print(f"  ours FAILED (exit {ours['returncode']}):\n{ours['stderr'][-3000:]}")
+            row = {"stories": n, "content": stats, "ours": ours, "bare": None, "ratio": None}
+
+            if args.correction and n == correction_size:
+                if flag:
+                    edited = correct_story(content)
+                    again = run_cli(content, base / "home", base / "out", cache, flag,
+                                    args.timeout)
+                    ratio = again["wall_s"] / ours["wall_s"] if again["ok"] else None
+                    correction = {"stories": n, "story": edited.name, "full_s": ours["wall_s"],
+                                  "rebuild": again, "rebuild_s": again["wall_s"], "ratio": ratio}
+                    print(f"  correction rebuild ({edited.name}): {again['wall_s']:.1f} s = "
+                          f"{fmt(ratio, '.2f')} x full build", flush=True)
+                else:
+                    correction = {"stories": n, "full_s": ours["wall_s"], "rebuild_s": None,
+                                  "ratio": None, "note": "n/a: the CLI has no cache option"}
+                    print("  correction rebuild: n/a (the CLI has no cache option yet)")
+
+            if not args.skip_baseline:
+                bare = run_bare(content, base / "bare", args.timeout)
+                row["bare"] = bare
+                print(f"  bare: {bare['wall_s']:.1f} s, {fmt(bare['pages'], 'd')} pages, "
+                      f"{fmt(bare.get('s_per_page'), '.3f')} s/page, peak {bare['peak_mb']:.0f} "
+                      f"MB, inner {bare['inner'].get('timings_s')}", flush=True)
+                if not bare["ok"]:
+                    print(f"  bare FAILED (exit {bare['returncode']}):\n{bare['stderr'][-3000:]}")
+                if ours.get("s_per_page") and bare.get("s_per_page"):
+                    row["ratio"] = ours["s_per_page"] / bare["s_per_page"]
+            rows.append(row)
+            if not args.keep:
+                shutil.rmtree(base / "out", ignore_errors=True)
+                shutil.rmtree(base / "bare", ignore_errors=True)
+    finally:
+        if not args.keep and args.work is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    checks = targets(rows, correction)
+    print("\n" + table(rows))
+    print("\n" + detail_table(rows))
+    if correction is not None:
+        print(f"\nCorrection rebuild ({correction['stories']} stories): "
+              f"{fmt(correction.get('rebuild_s'), '.1f')} s vs full {correction['full_s']:.1f} s"
+              f" -> ratio {fmt(correction.get('ratio'), '.2f')}")
+    print("\nTargets:")
+    for check in checks:
+        print(f"  {check['target']}: {fmt(check['value'], '.2f')} -> {check['verdict']}")
+    print(f"\nMachine: {json.dumps(info)}")
+    print(f"Load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "started": started, "command": "python benchmarks/run.py " + " ".join(sys.argv[1:]),
+        "machine": info, "cache_option": flag, "load_average_end": os.getloadavg(),
+        "results": [{**row, "ours": public(row["ours"]), "bare": public(row["bare"])}
+                    for row in rows],
+        "correction": ({**correction, "rebuild": public(correction.get("rebuild"))}
+                       if correction else None),
+        "targets": checks,
+    }
+    (args.out / "latest.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    plot(rows, args.plot, info)
+    print(f"Wrote {args.out / 'latest.json'} and {args.plot}")
+    return 0 if all(row["ours"]["ok"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

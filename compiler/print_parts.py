@@ -1,0 +1,103 @@
+"""The digest cut into parts (front, one per section, back) for separate layout.
+
+Parts are laid out in parallel and joined, so nothing in a part may depend on
+CSS cross-references into another part. Page numbers are written as text by
+``page_ref`` instead: a placeholder in the first pass, the real number once
+every part's length is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fonts import font_face_css
+from .images import PRINT_LONG_SIDE, rendition
+from .model import Edition, Photo, Section
+from .render import Links, context, environment, long_date
+from .resources import LAYOUTS_DIR
+
+PRINT_JPEG_QUALITY = 84
+PHOTO_SCHEME = "edition-photo"
+PHOTO_FOLDER = "print-photos"
+PLACEHOLDER = "88"
+FRONT_ANCHORS = ("front-page", "contents")
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str
+    kind: str  # "front", "section" or "back"
+    section: Section | None
+    anchors: tuple[str, ...]
+    """Anchors that live in this part."""
+    foreign_anchors: tuple[str, ...]
+    """Anchors this part links to that live elsewhere; empty targets keep WeasyPrint's
+    link annotations, and the join points them at the right page."""
+    stories: tuple[str, ...] = ()
+
+
+def plan_parts(edition: Edition) -> list[Part]:
+    all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
+    has_back = bool(edition.more_stories or edition.related_in_edition)
+    parts = [Part("front", "front", None, FRONT_ANCHORS,
+                  tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
+    for section in edition.sections:
+        own = {section.anchor, *(s.anchor for s in section.stories)}
+        targets = {edition.story_by_slug(r.target).anchor for s in section.stories
+                   for r in s.related if r.target}
+        parts.append(Part(f"section-{section.slug}", "section", section, tuple(sorted(own)),
+                          tuple(sorted(targets - own)), tuple(s.slug for s in section.stories)))
+    if has_back:
+        parts.append(Part("back", "back", None, ("more-stories",),
+                          tuple(sorted(s.anchor for s in edition.related_in_edition))))
+    return parts
+
+
+def photo_linker(work_dir: Path, cache_dir: Path | None):
+    """Print renditions addressed as ``edition-photo:NAME``: WeasyPrint names images
+    after their URL, so a temporary path would change the PDF's bytes every run."""
+    photo_dir = work_dir / PHOTO_FOLDER
+    photo_dir.mkdir(parents=True, exist_ok=True)
+    seen: dict[Path, str] = {}
+
+    def photo_url(photo: Photo) -> str:
+        if photo.source not in seen:
+            data = rendition(photo, PRINT_LONG_SIDE, PRINT_JPEG_QUALITY, cache_dir)
+            name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
+            if not (photo_dir / name).exists():
+                (photo_dir / name).write_bytes(data)
+            seen[photo.source] = f"{PHOTO_SCHEME}:{name}"
+        return seen[photo.source]
+
+    return photo_url
+
+
+def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | None) -> str:
+    links = Links(photo=photo_url, story=lambda story: f"#{story.anchor}")
+    ctx = context(edition, links)
+    return environment("print").get_template("part.html.j2").render(
+        ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
+        page_ref=lambda anchor: str(pages[anchor]) if pages else PLACEHOLDER)
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def part_stylesheets(edition: Edition, first_page: int) -> list[str]:
+    """Fonts, the print CSS, then what differs per part: running heads and first folio."""
+    config = edition.config
+    running = (
+        f"@page {{ size: {config.page_size};"
+        f" @top-left {{ content: {_css_string(config.title)}; }}"
+        f" @top-right {{ content: {_css_string(long_date(edition.date))}; }} }}\n"
+    )
+    if first_page > 1:
+        running += f"@page :first {{ counter-reset: page {first_page}; }}\n"
+    return [
+        font_face_css(lambda face: face.path.as_uri()),
+        (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8"),
+        running,
+    ]

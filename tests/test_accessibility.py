@@ -1,0 +1,441 @@
+"""Accessibility checks on the built outputs, with the tools a reviewer would use.
+
+- EPUB: Ace by DAISY (axe-core in a real chromium plus EPUB package checks) on the sample
+  edition and on a small Khmer-only edition; no "critical" or "serious" violation may remain.
+- PDF: the PDF/UA-1 essentials read back with pikepdf (tagging, language, title, XMP
+  identification, figure alternatives, bookmarks, link descriptions), qpdf's structural
+  check, pdffonts (every font embedded), and the `pdfua` checker as a smoke test.
+
+The external tools come from `bash .ci/readers-setup`; a test whose tool is missing is skipped
+and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, Content, make_photo, run_cli, story_text
+from lxml import etree
+
+pikepdf = pytest.importorskip("pikepdf")
+
+SETUP_HINT = "run `bash .ci/readers-setup`"
+ZWSP = "\u200b"
+KHMER_CHAR = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+# A small Khmer-only edition: two stories in real Khmer, one with a photo, Khmer section names.
+KHMER_TOML = """[edition]
+title = "កាសែតភ្នំពេញប្រចាំថ្ងៃ"
+publisher = "ភ្នំពេញប្រចាំថ្ងៃ"
+language = "km"
+sections = ["ព័ត៌មានជាតិ", "កីឡា"]
+"""
+KHMER_PHOTO_ALT = "ផ្លូវមួយនៅក្នុងក្រុងកំពត ដែលមានទឹកជន់លិច និងម៉ូតូពីរបីគ្រឿង"
+KHMER_STORIES = {
+    "kampot-rain": dict(
+        headline="ភ្លៀងធ្លាក់ខ្លាំងនៅខេត្តកំពត",
+        section="ព័ត៌មានជាតិ",
+        language="km",
+        byline="សុខ ចាន់ថា",
+        standfirst="ទឹកបានជន់លិចផ្លូវមួយចំនួននៅក្នុងក្រុងកំពត បន្ទាប់ពីភ្លៀងធ្លាក់ពេញមួយយប់។",
+        image={
+            "src": "../images/kampot-flood.jpg",
+            "alt": KHMER_PHOTO_ALT,
+            "caption": "ទឹកជន់លិចផ្លូវនៅក្រុងកំពត កាលពីព្រឹកម្សិលមិញ។",
+            "credit": "ភ្នំពេញប៉ុស្តិ៍",
+        },
+        body=(
+            "ភ្លៀងបានធ្លាក់ខ្លាំងពេញមួយយប់ នៅខេត្តកំពត ហើយទឹកបានជន់លិចផ្លូវមួយចំនួន"
+            "នៅក្នុងក្រុង។\n\n"
+            "អាជ្ញាធរខេត្តបានស្នើឱ្យប្រជាពលរដ្ឋប្រុងប្រយ័ត្ន និងជៀសវាងការធ្វើដំណើរនៅពេលយប់។\n"
+        ),
+    ),
+    "football-win": dict(
+        headline="ក្រុមបាល់ទាត់ជម្រើសជាតិកម្ពុជាឈ្នះ ២ ទល់ ១",
+        section="កីឡា",
+        language="km",
+        body=(
+            "ក្រុមបាល់ទាត់ជម្រើសជាតិកម្ពុជា បានយកឈ្នះគូប្រកួតរបស់ខ្លួន ២ ទល់ ១ "
+            "នៅពហុកីឡដ្ឋានជាតិមរតកតេជោ កាលពីយប់ម្សិលមិញ។\n\n"
+            "អ្នកគាំទ្ររាប់ម៉ឺននាក់បានស្រែកអបអរសាទរ បន្ទាប់ពីការប្រកួតបានបញ្ចប់។\n"
+        ),
+    ),
+}
+
+
+# ---------------------------------------------------------------------------- editions
+
+
+def _front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1])
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+class Built:
+    """One built edition: its files and what its content says it should contain."""
+
+    def __init__(self, name: str, out: Path, language: str, headlines: list[str],
+                 photo_alts: list[str]):
+        self.name = name
+        self.out = out
+        self.language = language
+        self.headlines = headlines
+        self.photo_alts = photo_alts
+
+    def file(self, suffix: str) -> Path:
+        found = sorted(self.out.glob(f"*{suffix}"))
+        assert len(found) == 1, f"expected one *{suffix} in {self.out}: {found}"
+        return found[0]
+
+    @property
+    def pdf(self) -> Path:
+        return self.file(".pdf")
+
+    @property
+    def epub(self) -> Path:
+        return self.file(".epub")
+
+
+@pytest.fixture(scope="module")
+def sample(sample_build) -> Built:
+    out, _ = sample_build
+    metas = [_front_matter(p) for p in sorted((SAMPLE / "stories").glob("*.md"))]
+    alts = [m["image"]["alt"] for m in metas if isinstance(m.get("image"), dict)
+            and m["image"].get("alt")]
+    return Built("sample", out, "en", [m["headline"] for m in metas], alts)
+
+
+@pytest.fixture(scope="module")
+def khmer(tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("khmer-edition")
+    content = Content(root / "content")
+    make_photo(content.root / "images" / "kampot-flood.jpg", size=(1200, 800))
+    for name, story in KHMER_STORIES.items():
+        content.story(name, story_text(**story))
+    toml = root / "khmer.toml"
+    toml.write_text(KHMER_TOML, encoding="utf-8")
+    out = root / "out"
+    result = run_cli("build", content.root, "--edition", toml, "--out", out,
+                     "--date", "2026-11-25", "--quiet")
+    assert result.returncode == 0, (
+        f"the Khmer-only edition (Khmer section names) does not build:\n{result.stderr}")
+    return Built("khmer", out, "km", [s["headline"] for s in KHMER_STORIES.values()],
+                 [KHMER_PHOTO_ALT])
+
+
+@pytest.fixture(params=["sample", "khmer"])
+def edition(request) -> Built:
+    return request.getfixturevalue(request.param)
+
+
+# ---------------------------------------------------------------------------- Ace by DAISY
+
+
+def ace_command() -> str:
+    for name in ("ace", "ace-cli"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip(f"Ace by DAISY is not installed (no `ace` or `ace-cli` on PATH): {SETUP_HINT}")
+
+
+def run_ace(epub: Path, outdir: Path) -> dict:
+    env = dict(os.environ)
+    env.setdefault("PUPPETEER_SKIP_DOWNLOAD", "1")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        env.setdefault("PUPPETEER_EXECUTABLE_PATH", chromium)
+    result = subprocess.run([ace_command(), "--silent", "--force", "-o", str(outdir), str(epub)],
+                            capture_output=True, text=True, timeout=600, env=env)
+    report = outdir / "report.json"
+    assert result.returncode == 0 and report.is_file(), (
+        f"Ace failed (exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def ace_violations(report: dict, impacts=("critical", "serious")) -> list[str]:
+    """One line per failed Ace/axe assertion of the given impacts: file, rule, element."""
+    found = []
+    for subject in report.get("assertions", []):
+        where = subject.get("earl:testSubject", {}).get("url", "?")
+        for assertion in subject.get("assertions", []):
+            test = assertion.get("earl:test", {})
+            result = assertion.get("earl:result", {})
+            if result.get("earl:outcome") != "fail" or test.get("earl:impact") not in impacts:
+                continue
+            pointer = result.get("earl:pointer", {}).get("css") or ""
+            html = (result.get("html") or "").strip().replace("\n", " ")[:160]
+            found.append(f"{where}: {test.get('dct:title')} [{test.get('earl:impact')}] "
+                         f"{result.get('dct:description', '').strip()} {pointer} {html}".rstrip())
+    return found
+
+
+def test_ace_finds_no_critical_or_serious_violation(edition, tmp_path):
+    report = run_ace(edition.epub, tmp_path / "ace")
+    problems = ace_violations(report)
+    assert not problems, (f"Ace by DAISY on the {edition.name} EPUB:\n  "
+                          + "\n  ".join(problems))
+
+
+# ---------------------------------------------------------------------------- EPUB language
+
+
+def _effective_lang(element) -> str:
+    while element is not None:
+        lang = element.get(XML_LANG) or element.get("lang")
+        if lang:
+            return lang
+        element = element.getparent()
+    return ""
+
+
+def _text_runs(tree):
+    """(text, element that holds it) for every non-blank text node of an XHTML tree."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and element.text.strip():
+            yield element.text, element
+        if element.tail and element.tail.strip() and element.getparent() is not None:
+            yield element.tail, element.getparent()
+
+
+def _inside_story_body(element) -> bool:
+    while element is not None:
+        if "body" in (element.get("class") or "").split():
+            return True
+        element = element.getparent()
+    return False
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "known problem (WCAG 3.1.2 language of parts): nav.xhtml and the 'Read online' entries "
+    "of more-stories.xhtml carry Khmer headlines with no lang; English labels ('See also:', "
+    "'Photo:', the section kicker, and in a Khmer edition every template word and the date) "
+    "sit inside lang=km pages"))
+def test_epub_marks_the_language_of_every_part(edition):
+    """Khmer text sits in lang=km; template words in English are not marked as Khmer."""
+    problems = []
+    with zipfile.ZipFile(edition.epub) as archive:
+        for name in sorted(n for n in archive.namelist() if n.endswith(".xhtml")):
+            tree = etree.fromstring(archive.read(name))
+            for text, holder in _text_runs(tree):
+                lang = _effective_lang(holder).lower()
+                tag = etree.QName(holder).localname
+                if KHMER_CHAR.search(text) and not lang.startswith("km"):
+                    problems.append(f"{name} <{tag}> lang={lang!r}: Khmer text "
+                                    f"{text.strip()[:50]!r}")
+                if (lang.startswith("km") and re.search("[A-Za-z]{2,}", text)
+                        and not _inside_story_body(holder)):
+                    problems.append(f"{name} <{tag} class={holder.get('class')!r}> lang={lang!r}:"
+                                    f" English text {text.strip()[:50]!r}")
+    assert not problems, f"{len(problems)} parts in the wrong language:\n" + "\n".join(
+        problems[:40])
+
+
+# ---------------------------------------------------------------------------- PDF helpers
+
+
+def struct_elements(pdf):
+    """(element, ancestors) for every structure element, in document (depth-first) order."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return
+    seen = set()
+    stack = [(kid, ()) for kid in reversed(_kids(root))]
+    while stack:
+        node, ancestors = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            continue  # marked-content ids, MCR and OBJR references
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        yield node, ancestors
+        stack.extend((kid, (*ancestors, node)) for kid in reversed(_kids(node)))
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def outline_titles(pdf) -> list[str]:
+    titles = []
+    with pdf.open_outline() as outline:
+        stack = list(reversed(outline.root))
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(reversed(item.children))
+    return titles
+
+
+def _squash(text: str) -> str:
+    return " ".join(_nfc(text).replace(ZWSP, "").split())
+
+
+# ---------------------------------------------------------------------------- PDF checks
+
+
+def test_qpdf_check_is_clean(edition):
+    if not shutil.which("qpdf"):
+        pytest.skip(f"qpdf is not installed: {SETUP_HINT}")
+    result = subprocess.run(["qpdf", "--check", str(edition.pdf)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout, result.stdout
+    assert "WARNING" not in result.stdout + result.stderr, result.stdout + result.stderr
+
+
+def test_every_font_is_embedded(edition):
+    if not shutil.which("pdffonts"):
+        pytest.skip(f"pdffonts (poppler-utils) is not installed: {SETUP_HINT}")
+    result = subprocess.run(["pdffonts", str(edition.pdf)], capture_output=True, text=True,
+                            check=True, timeout=120)
+    lines = result.stdout.splitlines()
+    rows = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
+    assert rows, "pdffonts lists no font"
+    # name, type (may hold spaces), encoding, emb, sub, uni, object number, generation
+    not_embedded = [row for row in rows if row.split()[-5] != "yes"]
+    assert not not_embedded, "fonts not embedded:\n" + "\n".join(not_embedded)
+
+
+def test_catalog_declares_a_tagged_titled_document_in_its_language(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        catalog = pdf.Root
+        assert "/MarkInfo" in catalog and bool(catalog.MarkInfo.get("/Marked")), \
+            "/MarkInfo /Marked true is missing"
+        assert "/StructTreeRoot" in catalog, "no /StructTreeRoot: the PDF is not tagged"
+        assert str(catalog.get("/Lang", "")) == edition.language, \
+            f"catalog /Lang is {catalog.get('/Lang')!r}"
+        prefs = catalog.get("/ViewerPreferences")
+        assert prefs is not None and bool(prefs.get("/DisplayDocTitle")), \
+            "/ViewerPreferences /DisplayDocTitle true is missing"
+        title = str(pdf.docinfo.get("/Title", ""))
+        assert title.strip(), "the document has no /Title"
+
+
+def test_xmp_identifies_pdf_ua_and_carries_the_title(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        title = str(pdf.docinfo.get("/Title", ""))
+        meta = pdf.open_metadata()
+        part = meta.get("{http://www.aiim.org/pdfua/ns/id/}part")
+        assert str(part) == "1", f"XMP pdfuaid:part is {part!r}"
+        dc_title = meta.get("dc:title")
+        assert dc_title and str(dc_title).strip(), "XMP dc:title is missing"
+        assert str(dc_title) == title, f"XMP dc:title {dc_title!r} != /Title {title!r}"
+
+
+def test_every_figure_has_alternative_text(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        figures = [e for e, _ in struct_elements(pdf) if e.S == "/Figure"]
+        alts = [_nfc(str(f.get("/Alt", f.get("/ActualText", "")))) for f in figures]
+    assert figures, "no /Figure structure element, but the edition has photos"
+    assert all(alt.strip() for alt in alts), \
+        f"{sum(not a.strip() for a in alts)} of {len(figures)} /Figure elements have no /Alt"
+    for expected in edition.photo_alts:
+        assert _nfc(expected) in alts, f"photo alt text not found on any /Figure: {expected!r}"
+
+
+def test_headings_are_tagged_without_skipping_levels(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        levels = [int(str(e.S)[2:]) for e, _ in struct_elements(pdf)
+                  if re.fullmatch(r"/H[1-6]", str(e.S))]
+    assert levels, "no /H1../H6 structure elements"
+    assert levels[0] == 1, f"the first heading is H{levels[0]}"
+    jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    assert not jumps, f"heading levels skipped: {jumps}"
+
+
+def test_bookmarks_lead_to_every_story(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        titles = {_squash(t) for t in outline_titles(pdf)}
+    assert titles, "the PDF has no bookmarks (outline)"
+    missing = [h for h in edition.headlines if _squash(h) not in titles]
+    assert not missing, f"stories without a bookmark: {missing}"
+
+
+def test_bookmark_titles_have_no_zero_width_spaces(edition):
+    with pikepdf.open(edition.pdf) as pdf:
+        dirty = [t for t in outline_titles(pdf) if ZWSP in t]
+    assert not dirty, f"{len(dirty)} bookmark titles contain U+200B: {dirty[:3]}"
+
+
+def test_links_are_described_and_pages_use_structure_tab_order(edition):
+    """PDF/UA-1 7.18.5 (link /Contents), 7.18.3 (/Tabs /S), 7.18.1 (/StructParent)."""
+    problems = []
+    with pikepdf.open(edition.pdf) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            annots = page.obj.get("/Annots") or []
+            if len(annots) and page.obj.get("/Tabs") != "/S":
+                problems.append(f"page {number}: has annotations but /Tabs is not /S")
+            for annot in annots:
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                if not str(annot.get("/Contents", "")).strip():
+                    problems.append(f"page {number}: link without /Contents")
+                if "/StructParent" not in annot:
+                    problems.append(f"page {number}: link not in the structure tree")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_khmer_photos_in_the_pdf_are_declared_khmer(edition):
+    """PDF/UA-1 7.2: a change of natural language is declared.
+
+    A /Figure whose /Alt is Khmer must resolve to a Khmer /Lang: its own, its nearest
+    ancestor's that has one, or the catalog's, so a screen reader picks the Khmer voice.
+    """
+    with pikepdf.open(edition.pdf) as pdf:
+        document_lang = str(pdf.Root.get("/Lang", ""))
+        figures = 0
+        wrong = []
+        for element, ancestors in struct_elements(pdf):
+            alt = str(element.get("/Alt", ""))
+            if element.S != "/Figure" or not KHMER_CHAR.search(alt):
+                continue
+            figures += 1
+            declared = [str(e["/Lang"]) for e in (*ancestors, element) if "/Lang" in e]
+            lang = declared[-1] if declared else document_lang
+            if not lang.lower().startswith("km"):
+                wrong.append(f"/Lang {lang!r}: {alt[:40]}")
+    assert figures, "no /Figure with Khmer alt text; this test needs the Khmer photo"
+    assert not wrong, f"Khmer /Figure alt text read as another language: {wrong}"
+
+
+def test_pdfua_checker_finds_no_error(edition):
+    """Smoke test with `pdfua` (pikepdf-based, 16 of the 106 machine-checkable PDF/UA rules).
+
+    Only ERROR findings fail: its UA-15-003 warning on our table is a false positive (the
+    data cells do carry /Headers pointing at the header cells' /ID, in their /A dictionary).
+    """
+    try:
+        import pdfua  # noqa: F401
+    except ImportError:
+        pytest.skip(f"the pdfua checker is not installed: {SETUP_HINT}")
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json",
+                             str(edition.pdf)], capture_output=True, text=True, timeout=300)
+    assert result.returncode in (0, 1, 2), (
+        f"pdfua exit {result.returncode}:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    errors = [f"{f['rule_id']} {f.get('location', '')}: {f['message']}"
+              for f in report.get("findings", []) if f.get("severity") == "error"]
+    assert not errors, "\n".join(errors)

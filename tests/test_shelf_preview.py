@@ -1,0 +1,97 @@
+"""``edition preview``: serves the print HTML on 127.0.0.1 and rebuilds after an edit."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+
+import pytest
+from conftest import FIXED_EPOCH, REPO
+from test_shelf_support import DAYS, fill_content, write_edition
+
+from compiler.shelf.preview import Preview
+
+
+def fetch(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read(), response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        return exc.code, b"", ""
+
+
+@pytest.fixture
+def preview(tmp_path):
+    config = write_edition(tmp_path / "editions")
+    content = fill_content(tmp_path / "content", "Preview lead before the edit", DAYS[0])
+    server = Preview(content.root, config, DAYS[0], port=0, interval=0.1)
+    server.start()
+    yield server, content
+    server.stop()
+
+
+def test_the_page_shows_the_edition_and_the_edit_after_a_rebuild(preview):
+    server, content = preview
+    assert server.server.server_address[0] == "127.0.0.1"
+    status, body, kind = fetch(server.url)
+    page = body.decode()
+    assert status == 200 and kind.startswith("text/html")
+    assert "Preview lead before the edit" in page
+    assert "<style>" in page and "@font-face" in page  # looks like the print, not bare HTML
+
+    version = server.version
+    story = content.story("lead", headline="Preview lead after the edit", section="National",
+                          priority=1, body="Edited.\n")
+    stat = story.stat()
+    os.utime(story, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+    assert server.wait_for_version(version, timeout=60), "no rebuild after the edit"
+    page = fetch(server.url)[1].decode()
+    assert "Preview lead after the edit" in page
+    assert "Preview lead before the edit" not in page
+
+    version = server.version
+    content.raw("broken", b"no front matter\n")
+    assert server.wait_for_version(version, timeout=60)
+    page = fetch(server.url)[1].decode()
+    assert "broken.md" in page and "S003" in page  # the editor sees why a story is missing
+    assert "Preview lead after the edit" in page
+
+
+def test_only_the_photos_and_fonts_of_the_preview_are_served(preview):
+    server, _ = preview
+    page = fetch(server.url)[1].decode()
+    photos = re.findall(r'src="(/photos/[0-9a-f]{20}\.jpg)"', page)
+    assert photos, "the lead photo is addressed through the preview server"
+    status, body, kind = fetch(server.url.rstrip("/") + photos[0])
+    assert status == 200 and kind == "image/jpeg" and body[:2] == b"\xff\xd8"
+    font = re.search(r'url\("(/fonts/[^"]+\.ttf)"\)', page)[1]
+    status, body, kind = fetch(server.url.rstrip("/") + font)
+    assert status == 200 and kind == "font/ttf" and len(body) > 1000
+    for path in ("/etc/passwd", "/photos/../../../etc/passwd", "/fonts/../pyproject.toml",
+                 "/fonts/OFL.txt", "/photos/0000.jpg", "/stories/lead.md", "/content/"):
+        assert fetch(server.url.rstrip("/") + path)[0] == 404, path
+
+
+def test_the_preview_command_serves_until_interrupted(tmp_path):
+    config = write_edition(tmp_path / "editions")
+    content = fill_content(tmp_path / "content", "Preview through the CLI", DAYS[0])
+    env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "preview", str(content.root), "--edition",
+         str(config.path), "--port", "0", "--date", str(DAYS[0])],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line + process.stderr.read() if process.poll() is not None else line
+        assert "Preview through the CLI" in fetch(url[0])[1].decode()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Stopped." in out

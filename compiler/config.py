@@ -6,6 +6,7 @@ in one pass rather than one error per run (MkDocs does the same).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -78,7 +79,9 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
     except UnicodeDecodeError:
         return None, [diag("E001", "not UTF-8", path)]
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; before, only in the message
+        if line is None and (found := re.search(r"at line (\d+)", str(exc))):
+            line = int(found[1])
         return None, [diag("E002", str(exc).split(" (at line")[0], path, line)]
 
     edition = raw.get("edition", raw)
@@ -105,6 +108,12 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
             problems.append(diag("E003", f"{key} must be a list of non-empty strings", path))
     if "sections" in values and not values["sections"]:
         problems.append(diag("E003", "sections must name at least one section", path))
+    from .model import slugify  # the model imports this module
+
+    slugs = [slugify(name) for name in values.get("sections", ()) if isinstance(name, str)]
+    if len(set(slugs)) != len(slugs):
+        problems.append(diag("E003", "two sections have the same name once simplified "
+                             f"for file names ({', '.join(values['sections'])})", path))
 
     if problems:
         return None, problems

@@ -151,15 +151,41 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
         "play_order": {"enabled": True, "start_from": 1},
         "epub3_pages": False,
     })
-    return normalise_zip(buffer.getvalue(), edition.timestamp)
+    return normalise_zip(buffer.getvalue(), edition.timestamp, {
+        "EPUB/content.opf": lambda data: _package_language(data, config.language),
+        "EPUB/nav.xhtml": lambda data: _nav_languages(data, edition),
+    })
 
 
 def _visible_text(item: epub.EpubItem) -> str:
     return "".join(etree.fromstring(item.content).itertext())
 
 
-def normalise_zip(data: bytes, timestamp) -> bytes:
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """ebooklib cannot set xml:lang on <package>; readers and Ace need it."""
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _nav_languages(nav: bytes, edition: Edition) -> bytes:
+    """Each story link in the nav carries its story's language (Khmer in an English book)."""
+    root = etree.fromstring(nav)
+    languages = {story.file_name: story.language for story in edition.stories}
+    for link in root.iter("{http://www.w3.org/1999/xhtml}a"):
+        language = languages.get(link.get("href", ""))
+        if language and language != edition.config.language:
+            link.set("lang", language)
+            link.set(XML_LANG, language)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def normalise_zip(data: bytes, timestamp, transforms: dict | None = None) -> bytes:
     """Same content -> same bytes: mimetype stored first, sorted names, fixed times."""
+    transforms = transforms or {}
     stamp = max(timestamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda n: (n != "mimetype",
@@ -174,6 +200,9 @@ def normalise_zip(data: bytes, timestamp) -> bytes:
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9)
+            content = source.read(name)
+            if name in transforms:
+                content = transforms[name](content)
+            target.writestr(info, content, compresslevel=9)
     return out.getvalue()
 

@@ -6,6 +6,7 @@ finds it here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +20,10 @@ def slugify(text: str) -> str:
     """ASCII slugs keep ids and EPUB file names valid everywhere."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "x"
+    if slug:
+        return slug
+    # Khmer (or any non-Latin) names have no ASCII letters: a short hash keeps them apart.
+    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Related:
     teaser: str = ""
     url: str = ""
     slug: str = ""
+    language: str = ""
+    """Language of the story that carries the entry: the headline is in it."""
     target: str | None = None
     """Slug of the story in this edition it points at, or None when it is elsewhere."""
 

@@ -8,6 +8,7 @@ gets XHTML that parses.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import nh3
@@ -49,7 +50,7 @@ class _Survey(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.depth = 0
+        self.open: list[str] = []
         self.max_depth = 0
         self.unsafe: set[str] = set()
 
@@ -68,17 +69,24 @@ class _Survey(HTMLParser):
                 elif ":" not in value and name == "href" and not value.startswith("#"):
                     self.unsafe.add("relative link")
         if tag not in self.VOID:
-            self.depth += 1
-            self.max_depth = max(self.max_depth, self.depth)
+            self.open.append(tag)
+            self.max_depth = max(self.max_depth, len(self.open))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
-        if tag not in self.VOID:
-            self.depth -= 1
+        if tag not in self.VOID and self.open:
+            self.open.pop()
 
     def handle_endtag(self, tag):
-        if tag not in self.VOID:
-            self.depth = max(0, self.depth - 1)
+        """Only an end tag that closes something open goes back up: a stray one
+        (``</span>`` with no span open) must not hide the nesting around it."""
+        if tag in self.open:
+            while self.open and self.open.pop() != tag:
+                pass
+
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry; the EPUB would not parse with them."""
 
 
 class MarkupTooDeep(ValueError):
@@ -101,6 +109,7 @@ def clean_html(raw_html: str) -> tuple[str, list[str]]:
 
     Raises MarkupTooDeep before any recursive parser sees hostile nesting.
     """
+    raw_html = _XML_FORBIDDEN.sub("", raw_html)
     scan = survey(raw_html)
     if scan.max_depth > MAX_DEPTH:
         raise MarkupTooDeep(f"{scan.max_depth} levels (limit {MAX_DEPTH})")
@@ -139,4 +148,4 @@ def _escape(text: str) -> str:
 
 def plain_text(text: str) -> str:
     """Front-matter strings are plain text: markup in them is shown, never run."""
-    return " ".join(str(text).split())
+    return " ".join(_XML_FORBIDDEN.sub("", str(text)).split())

@@ -46,6 +46,16 @@ def read_story(path: Path, content_root: Path, config: EditionConfig
     return _build_story(meta, body, body_line, text, path, content_root, config)
 
 
+class _TextDates(yaml.SafeLoader):
+    """Dates stay text, so an impossible date (2026-02-30) is S015, not a crash."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _split_front_matter(text: str, path: Path):
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
@@ -54,7 +64,7 @@ def _split_front_matter(text: str, path: Path):
     if end is None:
         return None, "", 0, [diag("S003", "no closing --- line", path, 1)]
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_TextDates)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else None
@@ -95,6 +105,14 @@ def _build_story(meta, body, body_line, text, path, content_root, config):
     if not _LANGUAGE.match(language):
         problems.append(diag("S005", f"language {language!r} is not a BCP 47 tag", path,
                              where("language")))
+    if meta.get("image") is not None and not isinstance(meta["image"], dict):
+        problems.append(diag("S005", "image must be a mapping with src, caption, credit, alt",
+                             path, where("image")))
+    elif isinstance(meta.get("image"), dict) and not str(meta["image"].get("src") or "").strip():
+        problems.append(diag("S005", "image.src is missing", path, where("image")))
+    if meta.get("related") is not None and not isinstance(meta["related"], list):
+        problems.append(diag("S005", "related must be a list of mappings", path,
+                             where("related")))
     published = _parse_published(meta.get("published"))
     if published is False:
         problems.append(diag("S015", repr(meta.get("published")), path, where("published")))
@@ -128,14 +146,11 @@ def _build_story(meta, body, body_line, text, path, content_root, config):
 
     photo = None
     if meta.get("image") is not None:
-        if isinstance(meta["image"], dict):
-            photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"))
-            problems += photo_notes
-        else:
-            problems.append(diag("S005", "image must be a mapping with src, caption, credit, alt",
-                                 path, where("image")))
+        photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"))
+        problems += photo_notes
 
-    related, related_notes = _read_related(meta.get("related"), path, where("related"))
+    related, related_notes = _read_related(meta.get("related"), path, where("related"),
+                                           language)
     problems += related_notes
 
     return Story(
@@ -170,11 +185,9 @@ def _parse_published(value):
         return False
 
 
-def _read_related(entries, path, line):
+def _read_related(entries, path, line, language):
     if entries is None:
         return (), []
-    if not isinstance(entries, list):
-        return (), [diag("S005", "related must be a list of mappings", path, line)]
     related, problems = [], []
     for index, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not plain_text(entry.get("headline") or ""):
@@ -189,5 +202,6 @@ def _read_related(entries, path, line):
             teaser=plain_text(entry.get("teaser") or ""),
             url=url,
             slug=slugify(str(entry["slug"])) if entry.get("slug") else "",
+            language=language,
         ))
     return tuple(related), problems

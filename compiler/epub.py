@@ -20,6 +20,7 @@ from .cover import cover_jpeg
 from .fonts import FACES, font_face_css
 from .fontsubset import subset_font
 from .images import SCREEN_LONG_SIDE, rendition
+from .labels import labels
 from .model import Edition, Photo
 from .render import Links, context, environment, long_date
 from .resources import LAYOUTS_DIR
@@ -100,11 +101,12 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
         return item
 
     book.set_cover("images/cover.jpg", cover_jpeg(edition), create_page=False)
-    cover = page("cover.xhtml.j2", "cover", "cover.xhtml", "Cover", config.language)
+    words = labels(config.language)
+    cover = page("cover.xhtml.j2", "cover", "cover.xhtml", words.cover, config.language)
     contents = page("contents.xhtml.j2", "contents", "contents.xhtml",
-                    "Contents", config.language)
+                    words.contents, config.language)
     spine: list = [cover, contents]
-    toc: list = [epub.Link("contents.xhtml", "Contents", "nav-contents")]
+    toc: list = [epub.Link("contents.xhtml", words.contents, "nav-contents")]
     first_story = None
     for section in edition.sections:
         opener = page("section.xhtml.j2", f"section-{section.slug}", f"{section.slug}.xhtml",
@@ -121,8 +123,8 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
         toc.append((epub.Section(section.name, f"{section.slug}.xhtml"), links_in_section))
     if edition.more_stories or edition.related_in_edition:
         spine.append(page("more-stories.xhtml.j2", "more-stories", "more-stories.xhtml",
-                          "More stories", config.language))
-        toc.append(epub.Link("more-stories.xhtml", "More stories", "nav-more-stories"))
+                          words.more_stories, config.language))
+        toc.append(epub.Link("more-stories.xhtml", words.more_stories, "nav-more-stories"))
 
     text = "".join(_visible_text(item) for item in spine) + book.title
     css = font_face_css(lambda face: f"../fonts/{face.file}")
@@ -135,20 +137,21 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
 
     book.toc = toc
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents")
+    nav = epub.EpubNav(title=words.contents)
     nav.add_link(href="styles/reader.css", rel="stylesheet", type="text/css")
     book.add_item(nav)
     book.spine = spine  # the nav document serves readers' menus; contents.xhtml is the page
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "toc", "href": "contents.xhtml", "title": "Contents"},
-        {"type": "text", "href": (first_story or contents).file_name, "title": "Stories"},
+        {"type": "cover", "href": "cover.xhtml", "title": words.cover},
+        {"type": "toc", "href": "contents.xhtml", "title": words.contents},
+        {"type": "text", "href": (first_story or contents).file_name, "title": words.stories},
     ]
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {
         "raise_exceptions": True,
         "mtime": edition.timestamp.replace(tzinfo=None),
         "play_order": {"enabled": True, "start_from": 1},
+        "landmark_title": words.guide,
         "epub3_pages": False,
     })
     return normalise_zip(buffer.getvalue(), edition.timestamp, {

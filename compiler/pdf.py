@@ -20,6 +20,7 @@ from .assemble import without_stories
 from .cache import PartCache
 from .diagnostics import Diagnostic, diag
 from .isolate import run_limited
+from .labels import labels
 from .layout import LayoutJob, PartLayout, lay_out
 from .model import Edition, Section, Story
 from .pdf_merge import Bookmark, merge_parts
@@ -142,12 +143,14 @@ def _numbering(parts: list[Part], layouts: dict[str, PartLayout]):
 
 
 def _bookmarks(edition: Edition, has_back: bool) -> list[Bookmark]:
-    marks = [Bookmark("Front page", FRONT_ANCHORS[0]), Bookmark("Contents", FRONT_ANCHORS[1])]
+    words = labels(edition.config.language)
+    marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
+             Bookmark(words.contents, FRONT_ANCHORS[1])]
     for section in edition.sections:
         marks.append(Bookmark(section.name, section.anchor, tuple(
             Bookmark(story.headline, story.anchor) for story in section.stories)))
     if has_back:
-        marks.append(Bookmark("More stories", "more-stories"))
+        marks.append(Bookmark(words.more_stories, "more-stories"))
     return marks
 
 

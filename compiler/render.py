@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import __version__, khmer
+from .labels import labels
 from .model import Edition, Photo, Story
 from .resources import LAYOUTS_DIR
 
@@ -81,4 +82,5 @@ def context(edition: Edition, links: Links) -> dict:
         "photo_url": links.photo,
         "story_url": links.story,
         "top_stories": [s for s in edition.stories if s is not edition.lead][:6],
+        "L": labels(config.language),
     }

@@ -224,11 +224,6 @@ def _inside_story_body(element) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known problem (WCAG 3.1.2 language of parts): nav.xhtml and the 'Read online' entries "
-    "of more-stories.xhtml carry Khmer headlines with no lang; English labels ('See also:', "
-    "'Photo:', the section kicker, and in a Khmer edition every template word and the date) "
-    "sit inside lang=km pages"))
 def test_epub_marks_the_language_of_every_part(edition):
     """Khmer text sits in lang=km; template words in English are not marked as Khmer."""
     problems = []

@@ -18,8 +18,19 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import Content, epubcheck, pdftotext, run_cli, story_text
-from hostile.checks import (NO_PROXY_ENV, CountingServer, bomb_png, canary_jpeg, epub_dangers,
-                            epub_entries, new_token, pdf_all_bytes, pdf_dangers, tiny_png)
+from hostile.checks import (
+    NO_PROXY_ENV,
+    CountingServer,
+    bomb_png,
+    canary_jpeg,
+    editor_message,
+    epub_dangers,
+    epub_entries,
+    new_token,
+    pdf_all_bytes,
+    pdf_dangers,
+    tiny_png,
+)
 
 from compiler.fetch import EditionFetcher, RefusedURL
 
@@ -51,7 +62,8 @@ def corpus(s: str, canary_txt: Path, canary_jpg: Path) -> list[tuple[str, dict, 
                             f"body {{ background: url({s}/bg.png); }}</style>\n\nStyled.\n"),
         ("style-attribute", {}, f"<p style=\"background:url({s}/style-attr.png)\">One</p>\n\n"
                                 f"<p style=\"list-style-image: url('{jpg_uri}')\">Two</p>\n\n"
-                                f"<div style=\"background-image:u\\rl({s}/escaped)\">Three</div>\n"),
+                                f"<div style=\"background-image:u\\rl({s}/escaped)\">"
+                                "Three</div>\n"),
         ("link-stylesheet", {}, f"<link rel=\"stylesheet\" href=\"{s}/link.css\">\n\n"
                                 f"<link rel=\"stylesheet\" href=\"{txt_uri}\">\n"),
         ("a-rel-attachment", {}, f"<a rel=\"attachment\" href=\"{txt_uri}\">file</a> "
@@ -64,7 +76,8 @@ def corpus(s: str, canary_txt: Path, canary_jpg: Path) -> list[tuple[str, dict, 
         ("climbing-paths", {}, "<img src=\"../../canary.jpg\" alt=\"a\">\n\n"
                                "[up](../../canary.txt) and [root](/../../../canary.txt)\n\n"
                                "<a href=\"%2e%2e/%2e%2e/canary.txt\">enc</a>\n"),
-        ("svg-image-use", {}, f"<svg xmlns=\"http://www.w3.org/2000/svg\"><image href=\"{jpg_uri}\"/>"
+        ("svg-image-use", {}, "<svg xmlns=\"http://www.w3.org/2000/svg\">"
+                              f"<image href=\"{jpg_uri}\"/>"
                               f"<image xlink:href=\"{s}/svg-image.png\"/>"
                               f"<use href=\"{txt_uri}#x\"/><use href=\"{s}/use.svg#x\"/></svg>\n"),
         ("data-urls", {}, f"<img src=\"data:image/png;base64,{png}\" alt=\"d\">\n\n"
@@ -197,6 +210,11 @@ def test_hostile_edition_builds_with_every_story(hostile):
     report = json.loads(hostile.report.read_text(encoding="utf-8"))
     included = {Path(f).stem for f in report["included"]}
     assert included == {*hostile.names, "normal"}, report["left_out"]
+
+
+def test_every_stderr_line_is_an_editor_message(hostile):
+    lines = [line for line in hostile.result.stderr.splitlines() if line.strip()]
+    assert [line for line in lines if not editor_message(line)] == []
 
 
 def test_the_normal_story_is_in_both_outputs(hostile):
@@ -445,3 +463,43 @@ def test_fetcher_holds_when_raw_hostile_html_reaches_weasyprint(tmp_path, server
     # Links are the sanitiser's job; what the fetcher guards is what gets embedded.
     assert [d for d in pdf_dangers(pdf) if "link to" not in d] == []
     assert any(d.code == "R003" for d in layout.problems)  # refusals are reported
+
+
+# --------------------------------------------------------------------------- the judges
+
+
+def test_the_scanners_see_what_they_look_for(tmp_path, server):
+    """The checks above are only worth something if they would fail: show WeasyPrint's own
+    fetcher embedding the canary, and the EPUB scanner catching each kind of danger."""
+    import urllib.request
+
+    from hostile.checks import xhtml_dangers
+    from weasyprint import HTML
+
+    token = new_token()
+    canary = tmp_path / "canary.txt"
+    canary.write_text(token, encoding="utf-8")
+    pdf = tmp_path / "unguarded.pdf"
+    HTML(string=f"<p><a rel='attachment' href='{canary.as_uri()}'>a</a>"
+                f"<a href='javascript:alert(1)'>j</a></p>").write_pdf(pdf)
+    assert token.encode() in pdf_all_bytes(pdf, tmp_path)
+    found = pdf_dangers(pdf)
+    assert any("FileAttachment" in d or "EmbeddedFile" in d for d in found), found
+    assert any("javascript" in d for d in found), found
+
+    xhtml = (b"<html xmlns='http://www.w3.org/1999/xhtml'><body>"
+             b"<p onclick='x()'>a</p><a href=' JavaScript:x()'>b</a><iframe src='x'/>"
+             b"<img src='file:///etc/passwd'/><img src='http://example.org/x.png'/>"
+             b"<a href='../../x'>c</a><meta http-equiv='refresh' content='0'/>"
+             b"</body></html>")
+    kinds = " ".join(xhtml_dangers("doc.xhtml", xhtml))
+    for expected in ("onclick", "JavaScript", "<iframe>", "file:", "remote", "climbing",
+                     "http-equiv"):
+        assert expected in kinds, (expected, kinds)
+    assert "<script" in " ".join(xhtml_dangers("s.xhtml", xhtml.replace(b"<p ", b"<script/><p ")))
+
+    before = len(server.requests)
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+            f"{server.url}/redirect", timeout=5) as response:
+        assert response.read() == tiny_png()
+    assert server.requests[before:] == ["/redirect", "/x.png"]

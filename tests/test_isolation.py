@@ -17,12 +17,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import DAILY, Content, make_photo, pdftotext, run_cli, story_text
-from hostile.checks import bomb_png, noisy_jpeg, pdf_image_digests, tiny_png
+from conftest import DAILY, Content, pdftotext, run_cli, story_text
+from hostile.checks import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
 from PIL import Image
 
 from compiler.config import EditionConfig
-from compiler.diagnostics import CATALOGUE
 from compiler.sources import read_story
 
 DATE = "2026-11-25"
@@ -54,23 +53,10 @@ BAD = {  # story -> (text or bytes, code, line)
                  "S015", 4),
 }
 DEEP = "deep-divs"
-LINE = re.compile(r"^stories/(?P<file>[\w.-]+)\.md(:(?P<line>\d+))?: (?P<code>[EPRS]\d{3}) "
-                  r"(?P<rest>.+)$")
-
-
-def editor_message(line: str) -> dict | None:
-    """`stories/x.md:<line>: CODE message (fix)`, the fix being the catalogue's, or None."""
-    match = LINE.match(line)
-    if not match or match["code"] not in CATALOGUE:
-        return None
-    if not match["rest"].endswith(f" ({CATALOGUE[match['code']].fix})"):
-        return None
-    return match.groupdict()
-
-
 def write_photos(images: Path) -> None:
     images.mkdir(parents=True, exist_ok=True)
-    (images / "corrupt.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
+    corrupt = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8
+    (images / "corrupt.jpg").write_bytes(corrupt)
     whole = noisy_jpeg()
     (images / "truncated.jpg").write_bytes(whole[: len(whole) // 2])
     (images / "bomb.png").write_bytes(bomb_png(100_000, 100_000))
@@ -209,7 +195,7 @@ def test_check_lists_every_problem_at_once_and_exits_1(edition):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     found = messages(result.stderr)
-    for name, (_, code, line) in BAD.items():
+    for name, (_, code, _) in BAD.items():
         assert (name, code) in {(m["file"], m["code"]) for m in found}, result.stderr
     assert (DEEP, "S012") in {(m["file"], m["code"]) for m in found}
     bad_yaml = next(m for m in found if m["file"] == "bad-yaml")

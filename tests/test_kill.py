@@ -119,8 +119,9 @@ def test_killed_builds_never_replace_the_last_good_edition(tmp_path):
         good[kind] = {good["old-" + kind], good["new-" + kind]}
     saved_old = {kind: (pub / name).read_bytes() for kind, name in PUBLISHED.items()}
 
-    # One delay in each of KILLS equal slices of [0.2 s, full build], in random order.
-    span = max(full_build, 1.0) - 0.2
+    # One delay in each of KILLS equal slices of [0.2 s, a full build and a bit], in random
+    # order: the bit lets the last slices land on the publishing step at the very end.
+    span = max(full_build, 1.0) * 1.15 - 0.2
     delays = [0.2 + span * (i + rng.random()) / KILLS for i in range(KILLS)]
     rng.shuffle(delays)
     env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH}

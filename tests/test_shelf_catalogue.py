@@ -147,6 +147,7 @@ def test_per_edition_feed_links_up_to_the_root(shelves):
 def test_several_editions_make_the_root_a_navigation_feed(shelves):
     root = parse(shelves.several / "opds.xml")
     assert_feed_basics(root)
+    assert root.findtext("a:author/a:name", namespaces=NS) == "Test Newsroom"  # Atom needs one
     top = links(root)
     assert top["self"][0].get("type") == NAVIGATION and top["start"][0].get("type") == NAVIGATION
     entries = root.findall("a:entry", NS)

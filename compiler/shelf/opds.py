@@ -110,7 +110,8 @@ def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> 
     """The root when the shelf holds several editions: one entry per edition feed."""
     updated = max((i.updated for issues in editions.values() for i in issues),
                   default=fallback_updated)
-    feed = _feed(ROOT_ID, "Editions", updated, "")
+    publishers = dict.fromkeys(i[0].publisher or i[0].author for i in editions.values())
+    feed = _feed(ROOT_ID, "Editions", updated, ", ".join(p for p in publishers if p) or "Editions")
     for rel in ("self", "start"):
         _link(feed, rel, FEED_FILE, NAVIGATION)
     _link(feed, "alternate", PAGE_FILE, "text/html")

@@ -17,6 +17,8 @@ import pikepdf
 from lxml import etree
 from PIL import Image
 
+from compiler.diagnostics import CATALOGUE
+
 # --------------------------------------------------------------------------- local server
 
 
@@ -268,3 +270,19 @@ def epub_dangers(entries: dict[str, bytes]) -> list[str]:
                                                  data):
             found.append(f"{name}: CSS import or off-book url()")
     return found
+
+
+# --------------------------------------------------------------------------- messages
+
+LINE = re.compile(r"^stories/(?P<file>[\w.-]+)\.md(:(?P<line>\d+))?: (?P<code>[EPRS]\d{3}) "
+                  r"(?P<rest>.+)$")
+
+
+def editor_message(line: str) -> dict | None:
+    """`stories/x.md:<line>: CODE message (fix)`, the fix being the catalogue's, or None."""
+    match = LINE.match(line)
+    if not match or match["code"] not in CATALOGUE:
+        return None
+    if not match["rest"].endswith(f" ({CATALOGUE[match['code']].fix})"):
+        return None
+    return match.groupdict()

@@ -365,22 +365,27 @@ def table(rows: list[dict]) -> str:
 
 
 def detail_table(rows: list[dict]) -> str:
-    head = ["stories", "words", "photos", "ours CPU s", "ours CPU s/page", "ours stages s",
-            "max procs", "bare CPU s", "bare CPU s/page", "bare stages s", "load avg"]
+    head = ["stories", "words", "photos", "ours CPU s (main + workers)", "ours CPU s/page",
+            "ours stages s", "bare CPU s", "bare CPU s/page", "bare stages s", "CPU ratio",
+            "others' CPU share ours / bare"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows:
         ours, bare = row["ours"], row.get("bare") or {}
-        stages = ", ".join(f"{k} {v:.1f}" for k, v in (ours.get("stages_s") or {}).items())
+        stages = ", ".join(f"{k} {v:.1f}" for k, v in (ours.get("stages_s") or {}).items()
+                           if isinstance(v, (int, float)))
         inner = ", ".join(f"{k} {v:.1f}"
                           for k, v in ((bare.get("inner") or {}).get("timings_s") or {}).items())
-        loads = f"{ours.get('load_before', 0):.1f}"
+        split = ours.get("cpu_split_s") or {}
+        share = f"{100 * ours.get('others_share', 0):.0f}%"
         if bare:
-            loads += f" / {bare.get('load_before', 0):.1f}"
+            share += f" / {100 * bare.get('others_share', 0):.0f}%"
         lines.append("| " + " | ".join([
             str(row["stories"]), str(row["content"]["words"]), str(row["content"]["photos"]),
-            fmt(ours.get("cpu_s"), ".1f"), fmt(ours.get("cpu_s_per_page"), ".3f"), stages or "-",
-            str(ours.get("max_processes", "")), fmt(bare.get("cpu_s"), ".1f"),
-            fmt(bare.get("cpu_s_per_page"), ".3f"), inner or "-", loads,
+            f"{fmt(ours.get('cpu_s'), '.1f')} ({fmt(split.get('main_process'), '.1f')} + "
+            f"{fmt(split.get('descendants'), '.1f')})",
+            fmt(ours.get("cpu_s_per_page"), ".3f"), stages or "-",
+            fmt(bare.get("cpu_s"), ".1f"), fmt(bare.get("cpu_s_per_page"), ".3f"), inner or "-",
+            fmt(row.get("cpu_ratio"), ".2f"), share,
         ]) + " |")
     return "\n".join(lines)
 
@@ -522,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
     correction_size = min(sizes, key=lambda n: abs(n - 60)) if args.correction else None
     rows: list[dict] = []
     correction: dict | None = None
+
     def fastest(runs: list[dict]) -> dict:
         good = [r for r in runs if r["ok"]] or runs
         best = min(good, key=lambda r: r["wall_s"])
@@ -580,9 +586,11 @@ def main(argv: list[str] | None = None) -> int:
                           + f", = {fmt(ratio, '.2f')} x full build, stages {again['stages_s']}, "
                           f"parts laid out {again.get('parts_laid_out')}", flush=True)
                 else:
+                    note = ("n/a: the CLI has no cache option" if not flag
+                            else "n/a: the full build failed")
                     correction = {"stories": n, "full_s": ours["wall_s"], "rebuild_s": None,
-                                  "ratio": None, "note": "n/a: the CLI has no cache option"}
-                    print("  correction rebuild: n/a (the CLI has no cache option yet)")
+                                  "ratio": None, "note": note}
+                    print(f"  correction rebuild: {note}")
 
             rows.append(row)
             if not args.keep:

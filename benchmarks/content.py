@@ -39,10 +39,13 @@ PEOPLE = [
     ("Hun Sreymom", "a senior official"), ("Nhem Rithy", "a market vendor"),
     ("Ouk Phalla", "the commune chief"), ("Tep Vuthy", "a civil engineer"),
     ("Maria Santos", "the regional director of the Asian Development Bank"),
-    ("James Whitfield", "a trade analyst in Singapore"), ("Nguyen Thi Lan", "a Vietnamese diplomat"),
+    ("James Whitfield", "a trade analyst in Singapore"),
+    ("Nguyen Thi Lan", "a Vietnamese diplomat"),
     ("Anan Srisuk", "a Thai energy researcher"), ("Chan Sopheak", "a school principal"),
-    ("Ros Sokunthea", "the federation's secretary-general"), ("Yim Sovann", "an opposition lawmaker"),
-    ("Thida Kong", "a public health specialist"), ("David Mercer", "a visiting World Bank economist"),
+    ("Ros Sokunthea", "the federation's secretary-general"),
+    ("Yim Sovann", "an opposition lawmaker"),
+    ("Thida Kong", "a public health specialist"),
+    ("David Mercer", "a visiting World Bank economist"),
 ]
 PLACES = [
     "Phnom Penh", "Siem Reap", "Battambang", "Kampong Cham", "Kampot", "Kep", "Takeo",
@@ -57,7 +60,8 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 
 TOPICS = {
     "National": {
-        "org": ["the Ministry of Public Works", "the Ministry of Education", "the Ministry of Health",
+        "org": ["the Ministry of Public Works", "the Ministry of Education",
+                "the Ministry of Health",
                 "the provincial administration", "the National Committee for Disaster Management",
                 "Phnom Penh City Hall", "the Ministry of Rural Development",
                 "Electricite du Cambodge", "the Ministry of Land Management"],
@@ -346,7 +350,8 @@ def khmer_material() -> tuple[list[str], list[str]]:
 
 def khmer_body(rng: random.Random, paragraphs: list[str]) -> str:
     chosen = [rng.choice(paragraphs) for _ in range(rng.randint(5, 8))]
-    chosen.insert(3, "## " + "\u1796\u17d0\u178f\u17cc\u1798\u17b6\u1793\u1794\u1793\u17d2\u1790\u17c2\u1798")
+    more_news = "\u1796\u17d0\u178f\u17cc\u1798\u17b6\u1793\u1794\u1793\u17d2\u1790\u17c2\u1798"
+    chosen.insert(3, "## " + more_news)
     chosen.insert(2, "> " + rng.choice(paragraphs))
     return "\n\n".join(chosen) + "\n"
 
@@ -381,7 +386,8 @@ def paint_photo(seed: int, size: tuple[int, int]) -> Image.Image:
         bw, bh = rng.uniform(0.02, 0.15) * w, rng.uniform(0.05, 0.4) * h
         colour = rng.choice(palette)
         if rng.random() < 0.6:
-            draw.rectangle((x, horizon - bh, x + bw, horizon + rng.uniform(0, 0.3) * h), fill=colour)
+            bottom_y = horizon + rng.uniform(0, 0.3) * h
+            draw.rectangle((x, horizon - bh, x + bw, bottom_y), fill=colour)
         else:
             draw.ellipse((x, horizon - bh, x + bw, horizon + bh * 0.3), fill=colour)
         for _ in range(rng.randint(0, 12)):

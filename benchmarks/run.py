@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -268,13 +268,14 @@ def bare_child(content: str, work: str, out_pdf: str) -> None:
         isolate_fontconfig = None
     if isolate_fontconfig:
         isolate_fontconfig()
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     from compiler import pdf as compiler_pdf
     from compiler import resources
     from compiler.assemble import assemble
     from compiler.config import load_config
     from compiler.fetch import EditionFetcher
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
     lap("import")
 
     config, problems = load_config(resources.EDITIONS_DIR / "daily.toml")
@@ -441,17 +442,21 @@ def plot(rows: list[dict], path: Path, info: dict) -> None:
         xs, ys = series("wall_s", who)
         if xs:
             left.plot(xs, ys, style, label=label)
-            for x, y in zip(xs, ys):
+            for x, y in zip(xs, ys, strict=True):
                 left.annotate(f"{y:.0f} s", (x, y), textcoords="offset points", xytext=(4, 6),
                               fontsize=8)
+        xs, ys = series("cpu_s_per_page", who)
+        if xs:
+            right.plot(xs, ys, style, label=f"{label}: CPU s/page", alpha=0.35)
         xs, ys = series("s_per_page", who)
         if xs:
-            right.plot(xs, ys, style, label=label)
-            for x, y in zip(xs, ys):
+            right.plot(xs, ys, style, label=f"{label}: wall s/page")
+            for x, y in zip(xs, ys, strict=True):
                 right.annotate(f"{y:.2f}", (x, y), textcoords="offset points", xytext=(4, 6),
                                fontsize=8)
     left.set(title="Wall time per edition", xlabel="stories", ylabel="seconds")
-    right.set(title="Seconds per PDF page", xlabel="stories", ylabel="s / page")
+    right.set(title="Seconds per PDF page (faint: CPU seconds of the process tree)",
+              xlabel="stories", ylabel="s / page")
     right.set_ylim(bottom=0)
     left.set_ylim(bottom=0)
     for ax in (left, right):
@@ -516,7 +521,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     info = machine()
     flag = cache_option()
-    started = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    started = datetime.now(UTC).replace(microsecond=0).isoformat()
     print(f"Machine: {info['cpu']}; {info['usable_cores']} of {info['cores']} cores; "
           f"{info['ram_gb']} GB RAM; Python {info['python']}; WeasyPrint {info['weasyprint']}")
     print(f"CLI cache option: {flag or 'none (correction rebuild is n/a)'}")

@@ -131,6 +131,5 @@ def codes_command() -> None:
 
 
 from .shelf.commands import register; register(main)  # noqa: E402, E702, I001
-
 if __name__ == "__main__":
     main()

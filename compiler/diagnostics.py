@@ -125,8 +125,12 @@ class Diagnostic:
         return f"{shown}:{self.line}" if self.line else str(shown)
 
     def format(self, root: Path | None = None) -> str:
-        """One line an editor can act on: where, code, what, and the fix."""
-        return f"{self.location(root)}: {self.code} {self.message} ({self.fix})"
+        """One line an editor can act on: where, code, what, and the fix.
+
+        Story text can reach the message; control characters are escaped so a
+        story can never print a line of its own into the night log."""
+        line = f"{self.location(root)}: {self.code} {self.message} ({self.fix})"
+        return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
 
     def as_dict(self, root: Path | None = None) -> dict:
         return {

@@ -13,7 +13,8 @@ import ipaddress
 import socket
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.error import HTTPError
+from urllib.parse import unquote, urljoin, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -60,6 +61,8 @@ class EditionFetcher(URLFetcher):
 
     def _named(self, folder: Path, name: str) -> URLFetcherResponse:
         """Files the build itself made (print photos), addressed by a stable name."""
+        if not name or name in (".", "..") or "/" in name or "\\" in name:
+            raise RefusedURL("not a build file name")
         path = (folder / name).resolve()
         if path.parent != folder or not path.is_file():
             raise RefusedURL("no such build file")
@@ -72,11 +75,15 @@ class EditionFetcher(URLFetcher):
             if host not in self.allowed_hosts:
                 raise RefusedURL(f"host {host!r} is not in the edition's allowed_hosts")
             check_public(host)
-            response = super().fetch(url, headers)
-            if response.status in (301, 302, 303, 307, 308):
-                location = response.headers.get("Location", "")
-                response.close()
-                url = location if "://" in location else url.rsplit("/", 1)[0] + "/" + location
+            try:
+                response = super().fetch(url, headers)
+            except HTTPError as exc:
+                # urllib raises on a redirect it is told not to follow; follow it
+                # here, so the next hop is checked like the first.
+                if exc.code not in (301, 302, 303, 307, 308):
+                    raise
+                url = urljoin(url, exc.headers.get("Location", ""))
+                exc.close()
                 continue
             body = response.read(MAX_REMOTE_BYTES + 1)
             response.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -63,7 +64,11 @@ def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None]:
     if path.stat().st_size > MAX_FILE_BYTES:
         return (0, 0), ("P004", f"file is over {MAX_FILE_BYTES // 2**20} MB")
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            # Pillow warns on big images before our own pixel check reports P004.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             if image.format not in FORMATS:
                 return (0, 0), ("P003", f"{image.format} is not a supported format")
             width, height = image.size

@@ -63,7 +63,7 @@ class _Survey(HTMLParser):
             elif name == "style":
                 self.unsafe.add("style attribute")
             elif value and name in {"href", "src", "xlink:href", "action", "data"}:
-                scheme = value.strip().split(":", 1)[0].lower()
+                scheme = re.sub(r"[^a-z0-9+.-]", "", value.split(":", 1)[0].lower())[:20]
                 if ":" in value and scheme not in {"http", "https", "mailto"}:
                     self.unsafe.add(f"{scheme}: URL")
                 elif ":" not in value and name == "href" and not value.startswith("#"):
@@ -73,9 +73,8 @@ class _Survey(HTMLParser):
             self.max_depth = max(self.max_depth, len(self.open))
 
     def handle_startendtag(self, tag, attrs):
+        # HTML ignores the "/" in <div/>: the element stays open, so it still nests.
         self.handle_starttag(tag, attrs)
-        if tag not in self.VOID and self.open:
-            self.open.pop()
 
     def handle_endtag(self, tag):
         """Only an end tag that closes something open goes back up: a stray one

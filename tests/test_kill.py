@@ -94,6 +94,29 @@ def check_published(out: Path, good: dict[str, set[str]]) -> dict[str, str]:
     return states
 
 
+def kill_once(command, env, pub: Path, saved_old: dict, good: dict, delay: float) -> tuple:
+    """Start a build over the old edition, kill its process group after delay seconds."""
+    for kind, name in PUBLISHED.items():  # the last good edition is the old one again
+        (pub / name).write_bytes(saved_old[kind])
+    shutil.rmtree(pub / ".cache", ignore_errors=True)  # so every build lays out afresh
+    process = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pgid = os.getpgid(process.pid)
+    time.sleep(delay)
+    finished = process.poll() is not None
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert group_alive(pgid) == [], "processes of the build survived the kill"
+    states = check_published(pub, good)
+    return round(delay, 2), finished, states["pdf"], states["epub"]
+
+
 def test_killed_builds_never_replace_the_last_good_edition(tmp_path):
     seed = int(os.environ.get("KILL_SEED", random.SystemRandom().randrange(2**32)))
     print(f"KILL_SEED={seed}")
@@ -129,25 +152,10 @@ def test_killed_builds_never_replace_the_last_good_edition(tmp_path):
                "--date", DATE, "--quiet"]
     outcomes = []
     for delay in delays:
-        for kind, name in PUBLISHED.items():  # the last good edition is the old one again
-            (pub / name).write_bytes(saved_old[kind])
-        shutil.rmtree(pub / ".cache", ignore_errors=True)  # so every build lays out afresh
-        process = subprocess.Popen(command, cwd=REPO, env=env, start_new_session=True,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        pgid = os.getpgid(process.pid)
-        time.sleep(delay)
-        finished = process.poll() is not None
         try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=30)
-        deadline = time.monotonic() + 10
-        while group_alive(pgid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert group_alive(pgid) == [], f"processes survived the kill at {delay:.2f} s"
-        states = check_published(pub, good)
-        outcomes.append((round(delay, 2), finished, states["pdf"], states["epub"]))
+            outcomes.append(kill_once(command, env, pub, saved_old, good, delay))
+        except AssertionError as exc:
+            raise AssertionError(f"KILL_SEED={seed}, kill at {delay:.2f} s: {exc}") from exc
     print(f"full build {full_build:.1f} s; kills (delay, had finished, pdf, epub): {outcomes}")
 
     # A build that is left alone afterwards publishes the new edition and tidies up.

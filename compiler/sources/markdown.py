@@ -15,7 +15,7 @@ import yaml
 from ..config import EditionConfig
 from ..diagnostics import Diagnostic, diag
 from ..fonts import uncovered
-from ..images import load_photo
+from ..images import inside, load_photo
 from ..model import Related, Story, slugify
 from ..sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
 
@@ -28,6 +28,8 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 def read_story(path: Path, content_root: Path, config: EditionConfig
                ) -> tuple[Story | None, list[Diagnostic]]:
+    if not inside(path, content_root):
+        return None, [diag("S001", "the file is a link that leaves the content folder", path)]
     try:
         if path.stat().st_size > MAX_STORY_BYTES:
             return None, [diag("S001", f"file is over {MAX_STORY_BYTES // 2**20} MB", path)]

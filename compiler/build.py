@@ -41,6 +41,9 @@ class BuildResult:
     exit_code: int = EXIT_FAILED
     report_path: Path | None = None
     parts_laid_out: int = 0
+    lead: str = ""
+    headlines: list[dict] = field(default_factory=list)
+    """What subscribers' shelves show: section, headline and language, in edition order."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -62,6 +65,8 @@ class BuildResult:
             "content": str(root),
             "exit_code": self.exit_code,
             "included": self.included,
+            "lead": self.lead,
+            "headlines": self.headlines,
             "left_out": [{"file": f, "problems": p} for f, p in reasons.items()],
             "diagnostics": [d.as_dict(root) for d in self.diagnostics],
             "outputs": {kind: {"file": path.name, "bytes": path.stat().st_size}
@@ -138,6 +143,9 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
 
     if strict and result.diagnostics:
         return result
+    result.lead = edition.lead.headline
+    result.headlines = [{"section": s.section, "headline": s.headline, "language": s.language}
+                        for s in edition.stories]
     progress.stage("Publishing")
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(out_dir)

@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from .fonts import font_face_css
 from .images import PRINT_LONG_SIDE, rendition
 from .model import Edition, Photo, Section
@@ -79,7 +81,15 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     ctx = context(edition, links)
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
-        page_ref=lambda anchor: str(pages[anchor]) if pages else PLACEHOLDER)
+        page_ref=lambda anchor: _page_ref(part, pages, anchor))
+
+
+def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str):
+    """The number as text in parts; in one whole document, WeasyPrint's own
+    target-counter (the preview and the benchmark's baseline use that)."""
+    if part.kind == "all":
+        return Markup(f'<span class="page-number" data-target="#{anchor}"></span>')
+    return str(pages[anchor]) if pages else PLACEHOLDER
 
 
 def _css_string(text: str) -> str:

@@ -94,7 +94,8 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
             continue
         expected = _FIELD_TYPES[key]
         if not isinstance(value, expected) or isinstance(value, bool):
-            problems.append(diag("E003", f"{key} has the wrong type ({type(value).__name__})", path))
+            kind = type(value).__name__
+            problems.append(diag("E003", f"{key} has the wrong type ({kind})", path))
             continue
         values[key] = tuple(value) if isinstance(value, list) else value
 

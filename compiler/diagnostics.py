@@ -8,11 +8,11 @@ from deep inside the pipeline. The catalogue below is the single list of codes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the story (or the edition) cannot be used
     WARNING = "warning"  # something was dropped or degraded, the story stays
 
@@ -143,7 +143,8 @@ class Diagnostic:
         }
 
 
-def diag(code: str, detail: str = "", path: Path | None = None, line: int | None = None) -> Diagnostic:
+def diag(code: str, detail: str = "", path: Path | None = None,
+         line: int | None = None) -> Diagnostic:
     """Build a diagnostic whose message starts with the catalogue's summary."""
     summary = CATALOGUE[code].summary
     return Diagnostic(code, f"{summary}: {detail}" if detail else summary, path, line)

@@ -13,7 +13,8 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
+ALWAYS += "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
 
 
 def subset_font(path: Path, text: str) -> bytes:

@@ -40,7 +40,8 @@ def load_photo(spec: dict, story_path: Path, content_root: Path, line: int | Non
     if not src:
         return None, [diag("S005", "image.src is missing", story_path, line)]
     if "://" in src or src.startswith(("data:", "file:")):
-        return None, [diag("P002", f"{src!r} is not a file in the content folder", story_path, line)]
+        detail = f"{src!r} is not a file in the content folder"
+        return None, [diag("P002", detail, story_path, line)]
     candidate = story_path.parent / src
     if not inside(candidate, content_root):
         return None, [diag("P002", src, story_path, line)]

@@ -24,8 +24,16 @@ from .labels import labels
 from .layout import LayoutJob, PartLayout, lay_out
 from .model import Edition, Section, Story
 from .pdf_merge import Bookmark, merge_parts
-from .print_parts import (FRONT_ANCHORS, PHOTO_FOLDER, PHOTO_SCHEME, Part, part_html,
-                          part_stylesheets, photo_linker, plan_parts)
+from .print_parts import (
+    FRONT_ANCHORS,
+    PHOTO_FOLDER,
+    PHOTO_SCHEME,
+    Part,
+    part_html,
+    part_stylesheets,
+    photo_linker,
+    plan_parts,
+)
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 MAX_NUMBERING_ROUNDS = 3

@@ -11,9 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops, ImageStat
-
 from conftest import REPO, pdftotext
+from PIL import Image, ImageChops, ImageStat
 
 REFERENCES = REPO / "tests" / "visual"
 DOCS = REPO / "docs"

@@ -4,46 +4,14 @@ from __future__ import annotations
 
 import sys
 import traceback
-from datetime import date
 from pathlib import Path
 
 import click
 
-from .build import EXIT_FAILED, EXIT_OK, EXIT_USAGE, BuildResult, build
-from .config import EditionConfig, find_edition, load_config
+from .build import EXIT_FAILED, EXIT_OK, BuildResult, build
 from .diagnostics import CATALOGUE
+from .options import EDITION_OPTION, existing_folder, load_edition, parse_date
 from .progress import Progress
-from .resources import EDITIONS_DIR
-
-
-def _parse_date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from exc
-
-
-def _content_dir(_ctx, _param, value: str) -> Path:
-    path = Path(value)
-    if not path.is_dir():
-        raise click.BadParameter(f"{value} is not a folder (expected CONTENT/stories/*.md)")
-    return path
-
-
-def _load_edition(name: str) -> EditionConfig:
-    path = find_edition(name, [Path.cwd() / "editions", EDITIONS_DIR])
-    if path is None:
-        click.echo(f"edition: no edition definition {name!r} (looked for editions/{name}.toml; "
-                   "give a name or a path to a .toml file)", err=True)
-        sys.exit(EXIT_USAGE)
-    config, problems = load_config(path)
-    for problem in problems:
-        click.echo(problem.format(), err=True)
-    if config is None:
-        sys.exit(EXIT_FAILED)
-    return config
 
 
 def _report(result: BuildResult, strict: bool) -> None:
@@ -71,12 +39,11 @@ def main() -> None:
 
 
 @main.command("build")
-@click.argument("content", callback=_content_dir)
-@click.option("--edition", "edition_name", default="daily", show_default=True,
-              help="Edition name (editions/NAME.toml) or path to a .toml file.")
+@click.argument("content", callback=existing_folder)
+@EDITION_OPTION
 @click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(),
               help="Folder the PDF, EPUB and report are written to.")
-@click.option("--date", "day", callback=_parse_date, help="Edition date, YYYY-MM-DD.")
+@click.option("--date", "day", callback=parse_date, help="Edition date, YYYY-MM-DD.")
 @click.option("--strict", is_flag=True, help="Any problem fails the build; nothing is written.")
 @click.option("--cache-dir", type=click.Path(),
               help="Cache of laid-out parts and photos [default: OUT/.cache].")
@@ -88,7 +55,7 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
                   cache_dir: str | None, no_cache: bool, workers: int | None,
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
-    config = _load_edition(edition_name)
+    config = load_edition(edition_name)
     progress = Progress(5, quiet=quiet)
     try:
         cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
@@ -107,12 +74,12 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
 
 
 @main.command("check")
-@click.argument("content", callback=_content_dir)
-@click.option("--edition", "edition_name", default="daily", show_default=True)
+@click.argument("content", callback=existing_folder)
+@EDITION_OPTION
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 def check_command(content: Path, edition_name: str, strict: bool) -> None:
     """Validate CONTENT and print every problem at once; exit 1 if any is an error."""
-    config = _load_edition(edition_name)
+    config = load_edition(edition_name)
     result = build(content, config, Path("."), write=False)
     for diagnostic in result.diagnostics:
         click.echo(diagnostic.format(result.content_root), err=True)
@@ -130,6 +97,8 @@ def codes_command() -> None:
         click.echo(f"| {code.code} | {code.severity.value} | {code.summary} | {code.fix} |")
 
 
-from .shelf.commands import register; register(main)  # noqa: E402, E702, I001
+from .shelf.commands import register  # noqa: E402  (the shelf adds its commands to main)
+
+register(main)
 if __name__ == "__main__":
     main()

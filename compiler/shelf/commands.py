@@ -1,9 +1,8 @@
 """``edition publish``, ``edition nightly`` and ``edition preview``: parse, call, print.
 
 Added to the ``edition`` group by ``register(main)`` at the end of cli.py, so
-this package can grow without touching the build commands. Edition lookup is
-done here rather than through cli.py's private helpers: importing cli from
-here would be circular (cli imports this module while it is still loading).
+this package can grow without touching the build commands. Argument helpers
+come from ``compiler.options``, shared with the build commands.
 """
 
 from __future__ import annotations
@@ -17,9 +16,11 @@ from pathlib import Path
 
 import click
 
-from ..config import EditionConfig, find_edition, load_config
+from ..config import EditionConfig
+from ..options import EDITION_OPTION, load_edition
+from ..options import existing_folder as _folder
+from ..options import parse_date as _parse_date
 from ..progress import Progress
-from ..resources import EDITIONS_DIR
 from .archive import PublishError
 from .lock import EXIT_LOCKED, Locked, shelf_lock
 from .nightly import EXIT_NOTHING_PUBLISHED, EXIT_PUBLISHED, EXIT_USAGE, publish, run_nightly
@@ -28,39 +29,8 @@ EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is u
                    "2 usage; 75 another run holds PUBLIC/.nightly.lock (try again later).")
 
 
-def _parse_date(_ctx, _param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2026-11-25") from exc
-
-
-def _folder(_ctx, _param, value: str) -> Path:
-    path = Path(value)
-    if not path.is_dir():
-        raise click.BadParameter(f"{value} is not a folder")
-    return path
-
-
 def _edition(name: str) -> EditionConfig:
-    path = find_edition(name, [Path.cwd() / "editions", EDITIONS_DIR])
-    if path is None:
-        click.echo(f"edition: no edition definition {name!r} (looked for editions/{name}.toml; "
-                   "give a name or a path to a .toml file)", err=True)
-        sys.exit(EXIT_USAGE)
-    config, problems = load_config(path)
-    for problem in problems:
-        click.echo(problem.format(), err=True)
-    if config is None:
-        sys.exit(EXIT_USAGE)
-    return config
-
-
-EDITION_OPTION = click.option(
-    "--edition", "edition_name", default="daily", show_default=True,
-    help="Edition name (editions/NAME.toml) or path to a .toml file.")
+    return load_edition(name, invalid_exit=EXIT_USAGE)
 
 
 @click.command("publish", epilog=EXIT_CODES_HELP)

@@ -1,0 +1,85 @@
+"""The layout cache: corrections re-lay out only what they touch, and nothing stale is served."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import DAILY, REPO, make_photo, run_cli
+
+from compiler import cache as cache_module
+from compiler.layout import LayoutJob
+
+
+def _build(content, out, cache, edition=DAILY):
+    result = run_cli("build", content.root, "--out", out, "--date", "2026-11-25", "--quiet",
+                     "--cache-dir", cache, "--edition", edition)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((out / "daily-2026-11-25.report.json").read_text())
+    return report["pdf_parts_laid_out"], (out / "daily-2026-11-25.pdf").read_bytes()
+
+
+def test_correction_lays_out_only_its_part_and_matches_a_clean_build(content, tmp_path):
+    for section in ("National", "Business", "World"):
+        for n in range(2):
+            content.story(f"{section.lower()}-{n}", headline=f"{section} story {n}",
+                          section=section, body="News of the day, told plainly. " * 60 + "\n")
+    cache = tmp_path / "cache"
+    first, _ = _build(content, tmp_path / "a", cache)
+    assert first == 2 * 4  # front + three sections, two passes each
+
+    again, _ = _build(content, tmp_path / "b", cache)
+    assert again == 0, "an unchanged edition is served from the cache"
+
+    content.story("world-1", headline="World story 1", section="World",
+                  body="A corrected paragraph, told plainly. " * 60 + "\n")
+    corrected, cached_pdf = _build(content, tmp_path / "c", cache)
+    assert 0 < corrected <= 3, "one section's two passes (the front only if numbers moved)"
+
+    _, clean_pdf = _build(content, tmp_path / "d", tmp_path / "fresh-cache")
+    assert cached_pdf == clean_pdf, "a cached build is byte-identical to a clean one"
+
+
+def test_changing_the_edition_definition_invalidates_every_part(content, tmp_path):
+    content.story("one", headline="One", section="National")
+    cache = tmp_path / "cache"
+    _build(content, tmp_path / "a", cache)
+    renamed = tmp_path / "daily.toml"
+    renamed.write_text(DAILY.read_text().replace("The Phnom Penh Daily", "The Evening Edition"))
+    laid_out, _ = _build(content, tmp_path / "b", cache, edition=renamed)
+    assert laid_out == 2 * 2, "front and section, both passes, laid out again"
+
+
+def _job(css: str) -> LayoutJob:
+    return LayoutJob("<p>x</p>", (css,), "file:///", (REPO,), (), (), False)
+
+
+def test_key_covers_layout_css():
+    assert _job("p { color: red }").key("f") != _job("p { color: blue }").key("f")
+
+
+def test_fingerprint_covers_fonts_and_compiler_code(tmp_path, monkeypatch):
+    fonts = tmp_path / "fonts"
+    shutil.copytree(REPO / "fonts", fonts)
+    package = tmp_path / "compiler"
+    shutil.copytree(REPO / "compiler", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "FONTS_DIR", fonts)
+    monkeypatch.setattr(cache_module, "PACKAGE_DIR", package)
+    cache_module.fingerprint.cache_clear()
+    base = cache_module.fingerprint()
+
+    make_photo(tmp_path / "x.jpg")  # unrelated files do not matter
+    cache_module.fingerprint.cache_clear()
+    assert cache_module.fingerprint() == base
+
+    (fonts / "NotoSans-Regular.ttf").write_bytes(b"changed font")
+    cache_module.fingerprint.cache_clear()
+    after_font = cache_module.fingerprint()
+    assert after_font != base
+
+    (package / "render.py").write_text("# a new compiler\n", encoding="utf-8")
+    cache_module.fingerprint.cache_clear()
+    assert cache_module.fingerprint() != after_font
+    cache_module.fingerprint.cache_clear()
+
+

@@ -11,7 +11,7 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .diagnostics import Diagnostic, diag
 from .model import Photo
@@ -75,7 +75,13 @@ def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None]:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 return (0, 0), ("P004", f"{width}x{height} pixels")
-            image.load()
+            # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process when imported;
+            # a truncated photo must still count as broken here.
+            tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
             return (width, height), None
     except Image.DecompressionBombError as exc:
         return (0, 0), ("P004", str(exc))

@@ -165,7 +165,8 @@ def _bookmarks(edition: Edition, has_back: bool) -> list[Bookmark]:
 def _render_once(edition: Edition, workers: _Workers, work_dir: Path, image_cache
                  ) -> PdfResult:
     parts = plan_parts(edition)
-    photo_url = photo_linker(work_dir, image_cache)
+    photo_url = photo_linker(work_dir, image_cache,
+                             [s.photo for s in edition.stories if s.photo])
     sizes = {p.key: len(p.stories) for p in parts}
     first = workers.run({p.key: (_job(edition, p, photo_url, None, 1, False, work_dir),
                                  sizes[p.key]) for p in parts})

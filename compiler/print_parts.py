@@ -9,6 +9,8 @@ every part's length is known.
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,20 +59,30 @@ def plan_parts(edition: Edition) -> list[Part]:
     return parts
 
 
-def photo_linker(work_dir: Path, cache_dir: Path | None):
+def photo_linker(work_dir: Path, cache_dir: Path | None, photos: list[Photo] = ()):
     """Print renditions addressed as ``edition-photo:NAME``: WeasyPrint names images
-    after their URL, so a temporary path would change the PDF's bytes every run."""
+    after their URL, so a temporary path would change the PDF's bytes every run.
+
+    The photos given are prepared up front on every core (Pillow releases the GIL
+    while it decodes, resamples and encodes), before any part is laid out."""
     photo_dir = work_dir / PHOTO_FOLDER
     photo_dir.mkdir(parents=True, exist_ok=True)
     seen: dict[Path, str] = {}
 
+    def prepare(photo: Photo) -> tuple[Path, str]:
+        data = rendition(photo, PRINT_LONG_SIDE, PRINT_JPEG_QUALITY, cache_dir)
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
+        if not (photo_dir / name).exists():
+            (photo_dir / name).write_bytes(data)
+        return photo.source, f"{PHOTO_SCHEME}:{name}"
+
+    unique = list({photo.source: photo for photo in photos}.values())
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        seen.update(pool.map(prepare, unique))
+
     def photo_url(photo: Photo) -> str:
         if photo.source not in seen:
-            data = rendition(photo, PRINT_LONG_SIDE, PRINT_JPEG_QUALITY, cache_dir)
-            name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
-            if not (photo_dir / name).exists():
-                (photo_dir / name).write_bytes(data)
-            seen[photo.source] = f"{PHOTO_SCHEME}:{name}"
+            seen.update([prepare(photo)])
         return seen[photo.source]
 
     return photo_url

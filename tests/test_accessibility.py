@@ -434,3 +434,24 @@ def test_pdfua_checker_finds_no_error(edition):
     errors = [f"{f['rule_id']} {f.get('location', '')}: {f['message']}"
               for f in report.get("findings", []) if f.get("severity") == "error"]
     assert not errors, "\n".join(errors)
+
+
+# ------------------------------------------------------------------ device-ready budgets
+
+EPUB_BUDGET = 5 * 1024 * 1024
+PDF_BUDGET = 10 * 1024 * 1024
+
+
+def test_epubcheck_is_clean_on_every_edition(edition):
+    from conftest import epubcheck
+
+    result = epubcheck(edition.epub)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "0 errors / 0 warnings" in output, output
+
+
+def test_sample_edition_fits_the_size_budget(sample):
+    """Send to Kindle and phone downloads: EPUB under 5 MB, print PDF under 10 MB."""
+    assert sample.epub.stat().st_size < EPUB_BUDGET, sample.epub.stat().st_size
+    assert sample.pdf.stat().st_size < PDF_BUDGET, sample.pdf.stat().st_size

@@ -462,23 +462,29 @@ def plot(rows: list[dict], path: Path, info: dict) -> None:
                 ys.append(value)
         return xs, ys
 
+    colours = {"ours": "tab:blue", "bare": "tab:orange"}
     for who, label, style in (("ours", "edition compiler (CLI)", "o-"),
                               ("bare", "bare WeasyPrint, one process", "s--")):
+        colour = colours[who]
         xs, ys = series("wall_s", who)
         if xs:
-            left.plot(xs, ys, style, label=label)
+            left.plot(xs, ys, style, color=colour, label=label)
             for x, y in zip(xs, ys, strict=True):
-                left.annotate(f"{y:.0f} s", (x, y), textcoords="offset points", xytext=(4, 6),
-                              fontsize=8)
+                left.annotate(f"{y:.0f} s", (x, y), textcoords="offset points",
+                              xytext=(6, -12 if who == "ours" else 6), fontsize=8, color=colour)
         xs, ys = series("cpu_s_per_page", who)
         if xs:
-            right.plot(xs, ys, style, label=f"{label}: CPU s/page", alpha=0.35)
+            right.plot(xs, ys, style, color=colour, alpha=0.3, label=f"{label}: CPU s/page")
         xs, ys = series("s_per_page", who)
         if xs:
-            right.plot(xs, ys, style, label=f"{label}: wall s/page")
+            right.plot(xs, ys, style, color=colour, label=f"{label}: wall s/page")
             for x, y in zip(xs, ys, strict=True):
-                right.annotate(f"{y:.2f}", (x, y), textcoords="offset points", xytext=(4, 6),
-                               fontsize=8)
+                right.annotate(f"{y:.2f}", (x, y), textcoords="offset points",
+                               xytext=(6, -12 if who == "ours" else 6), fontsize=8, color=colour)
+    xs, ys = series("s_per_page", "bare")
+    if xs:
+        right.plot(xs, [y / 2 for y in ys], ":", color="grey",
+                   label="target: 0.5 x bare wall s/page")
     left.set(title="Wall time per edition", xlabel="stories", ylabel="seconds")
     right.set(title="Seconds per PDF page (faint: CPU seconds of the process tree)",
               xlabel="stories", ylabel="s / page")
@@ -537,11 +543,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-snapshot", action="store_true",
                         help="import the compiler from the checkout as it changes, instead of "
                              "from a copy taken at the start of the run")
+    parser.add_argument("--replot", type=Path, metavar="JSON",
+                        help="only redraw the plot from a results file written earlier")
     parser.add_argument("--bare-child", nargs=3, metavar=("CONTENT", "WORK", "PDF"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.bare_child:
         bare_child(*args.bare_child)
+        return 0
+    if args.replot:
+        saved = json.loads(args.replot.read_text(encoding="utf-8"))
+        plot(saved["results"], args.plot, saved["machine"])
+        print(f"Wrote {args.plot}")
         return 0
 
     from content import correct_story, make_edition

@@ -24,8 +24,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, Content, make_photo, run_cli, story_text
 from lxml import etree
+
+from conftest import SAMPLE, Content, make_photo, run_cli, story_text
 
 pikepdf = pytest.importorskip("pikepdf")
 

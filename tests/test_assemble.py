@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import FIXED_EPOCH, story_text
-
 from compiler.assemble import assemble
 from compiler.config import EditionConfig
+from conftest import FIXED_EPOCH, story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business", "World"))
 DAY = date(2026, 11, 25)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import DAILY, REPO, make_photo, run_cli
-
 from compiler import cache as cache_module
 from compiler.layout import LayoutJob
+from conftest import DAILY, REPO, make_photo, run_cli
 
 
 def _build(content, out, cache, edition=DAILY):

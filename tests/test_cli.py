@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from conftest import DAILY, REPO, Content, pdftotext, run_cli, story_text
 
 DAY = date(2026, 11, 25)

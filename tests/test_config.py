@@ -6,9 +6,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import DAILY
 
 from compiler.config import EditionConfig, find_edition, load_config
+from conftest import DAILY
 
 
 def write_toml(folder: Path, text: str, name: str = "test-edition") -> Path:

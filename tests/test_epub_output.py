@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, Content, epubcheck, run_cli
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
+
+from conftest import FIXED_EPOCH, Content, epubcheck, run_cli
 
 DAY = date(2026, 11, 25)
 ZWSP = "\u200b"

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from compiler.fetch import EditionFetcher, RefusedURL
 from conftest import Content, epubcheck, pdftotext, run_cli, story_text
 from hostile.checks import (
     NO_PROXY_ENV,
@@ -32,8 +34,6 @@ from hostile.checks import (
     pdf_dangers,
     tiny_png,
 )
-
-from compiler.fetch import EditionFetcher, RefusedURL
 
 DATE = "2026-11-25"
 SECTIONS = ["National", "Business", "World", "Opinion", "Sport"]
@@ -477,8 +477,9 @@ def test_the_scanners_see_what_they_look_for(tmp_path, server):
     fetcher embedding the canary, and the EPUB scanner catching each kind of danger."""
     import urllib.request
 
-    from hostile.checks import xhtml_dangers
     from weasyprint import HTML
+
+    from hostile.checks import xhtml_dangers
 
     token = new_token()
     canary = tmp_path / "canary.txt"

@@ -17,12 +17,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import DAILY, Content, pdftotext, run_cli, story_text
-from hostile.checks import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
 from PIL import Image
 
 from compiler.config import EditionConfig
 from compiler.sources import read_story
+from conftest import DAILY, Content, pdftotext, run_cli, story_text
+from hostile.checks import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
 
 DATE = "2026-11-25"
 GOOD = {

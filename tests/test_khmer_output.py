@@ -10,8 +10,9 @@ import zipfile
 from html import unescape
 
 import pytest
-from conftest import SAMPLE, run_cli, story_text
 from lxml import etree
+
+from conftest import SAMPLE, run_cli, story_text
 
 KHMER_SOURCE = SAMPLE / "stories" / "water-festival-km.md"
 MM = 72 / 25.4

@@ -16,9 +16,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
-from conftest import SAMPLE, Content, pdftotext, run_cli
 
 from compiler.render import long_date
+from conftest import SAMPLE, Content, pdftotext, run_cli
 
 DAY = date(2026, 11, 25)
 TITLE = "The Test Gazette"

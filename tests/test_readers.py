@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DAILY, SAMPLE
 
 from compiler.render import long_date
+from conftest import DAILY, SAMPLE
 
 SETUP_HINT = "run `bash .ci/readers-setup`"
 ZWSP = "\u200b"

@@ -9,7 +9,6 @@ import sys
 from datetime import date, timedelta
 
 import pytest
-from conftest import REPO
 from lxml import etree, html
 
 from compiler.assemble import assemble
@@ -17,6 +16,7 @@ from compiler.config import EditionConfig
 from compiler.khmer import ZWSP
 from compiler.pdf import print_html
 from compiler.render import Links, context, environment, long_date
+from conftest import REPO
 
 KHMER_HEADLINE = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍"
 KHMER_BODY = "កាលពីម្សិលមិញភ្លៀងធ្លាក់យ៉ាងខ្លាំងនៅក្នុងខេត្តសៀមរាបហើយផ្លូវជាច្រើនត្រូវបានលិចទឹក។"

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from lxml import etree
+
 from conftest import FIXED_EPOCH, REPO, Content
 from hostile.checks import pdf_all_bytes
-from lxml import etree
 
 DATE = "2026-11-25"
 OTHER_EPOCH = str(int(FIXED_EPOCH) + 86_400 + 3_723)  # a day, an hour, 2 min and 3 s later

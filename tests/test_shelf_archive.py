@@ -10,7 +10,6 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
-from conftest import FIXED_EPOCH, run_cli
 from PIL import Image
 from test_shelf_support import (
     CORRECTED_DAY,
@@ -26,6 +25,7 @@ from test_shelf_support import (
 from compiler.shelf.archive import PublishError
 from compiler.shelf.lock import shelf_lock
 from compiler.shelf.nightly import publish
+from conftest import FIXED_EPOCH, run_cli
 
 
 @pytest.fixture(scope="session")

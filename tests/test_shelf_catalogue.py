@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 
 import feedparser
 import pytest
-from conftest import FIXED_EPOCH
 from lxml import etree
 from test_shelf_support import (
     CORRECTED_DAY,
@@ -24,6 +23,7 @@ from test_shelf_support import (
 
 from compiler.render import long_date
 from compiler.shelf.nightly import publish
+from conftest import FIXED_EPOCH
 
 NS = {"a": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/terms/",
       "opds": "http://opds-spec.org/2010/catalog"}

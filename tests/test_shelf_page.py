@@ -7,7 +7,6 @@ import subprocess
 from types import SimpleNamespace
 
 import pytest
-from conftest import FIXED_EPOCH
 from lxml import html
 from PIL import Image, ImageStat
 from test_shelf_support import (
@@ -22,6 +21,7 @@ from test_shelf_support import (
 
 from compiler.shelf.issue import human_size
 from compiler.shelf.nightly import publish
+from conftest import FIXED_EPOCH
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import story_text
 
 from compiler.config import EditionConfig
 from compiler.diagnostics import Severity
 from compiler.sources import read_story
+from conftest import story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business"), max_headline_chars=60)
 

@@ -11,8 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, pdftotext
 from PIL import Image, ImageChops, ImageStat
+
+from conftest import REPO, pdftotext
 
 REFERENCES = REPO / "tests" / "visual"
 DOCS = REPO / "docs"

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import click
 
+from .build import EXIT_FAILED, EXIT_USAGE
 from .config import EditionConfig, find_edition, load_config
 from .resources import EDITIONS_DIR
-
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 def parse_date(_ctx, _param, value: str | None) -> date | None:

@@ -23,14 +23,9 @@ from datetime import date
 from pathlib import Path
 
 from ..assemble import build_timestamp
-from ..build import EXIT_FAILED as EXIT_NOTHING_PUBLISHED  # noqa: E402
-from ..build import (
-    EXIT_OK,
-    EXIT_USAGE,  # noqa: E402, F401  (re-exported for the shelf's commands)
-    BuildResult,
-    build,
-)
-from ..build import EXIT_OK as EXIT_PUBLISHED  # noqa: E402
+from ..build import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from ..build import EXIT_OK, EXIT_USAGE, BuildResult, build
+from ..build import EXIT_OK as EXIT_PUBLISHED
 from ..config import EditionConfig
 from ..progress import Progress
 from .archive import Publication, PublishError, publish_issue, timestamp_now
@@ -38,6 +33,7 @@ from .issue import human_size
 from .layout import DELIVERABLES, NIGHTLY_LOG, edition_dir
 from .lock import shelf_lock
 from .site import refresh_site
+__all__ = ["EXIT_NOTHING_PUBLISHED", "EXIT_PUBLISHED", "EXIT_USAGE", "publish", "run_nightly"]
 
 
 @dataclass

@@ -33,6 +33,7 @@ from .issue import human_size
 from .layout import DELIVERABLES, NIGHTLY_LOG, edition_dir
 from .lock import shelf_lock
 from .site import refresh_site
+
 __all__ = ["EXIT_NOTHING_PUBLISHED", "EXIT_PUBLISHED", "EXIT_USAGE", "publish", "run_nightly"]
 
 

@@ -17,7 +17,14 @@ with 3000x2000 photos, related links in and out of the edition, a few Khmer stor
 
 It prints a table and the machine, writes JSON to ``--out`` (``latest.json``) and draws
 ``docs/performance.png``. Only the CLI and the few functions above are relied on, so the
-benchmark keeps working while the build's internals change.
+benchmark keeps working while the build's internals change (the baseline also accepts the
+parts-era ``whole_stylesheets(edition)`` when ``stylesheets`` is gone).
+
+Every build in a run imports one snapshot of compiler/, layouts/, fonts/ and editions/
+copied at the start (``--no-snapshot`` to measure the live checkout), and each build also
+reports how much CPU the rest of the machine used meanwhile. On a shared machine use
+``--repeat 2 --wait-idle 60``: the fastest of the repeats is kept. docs/performance.md has
+the figures and how to read them.
 """
 
 from __future__ import annotations

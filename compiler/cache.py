@@ -9,6 +9,7 @@ the edition definition or the compiler never serves a stale part.
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from functools import lru_cache
 from importlib.metadata import version
@@ -47,3 +48,18 @@ class PartCache:
 
     def put(self, job: LayoutJob, layout: PartLayout) -> None:
         atomic_write(self._path(job), pickle.dumps(layout, protocol=4))
+
+    def _numbering_path(self, identifier: str) -> Path:
+        name = hashlib.sha256(identifier.encode()).hexdigest()[:32]
+        return self.folder / "numbering" / f"{name}.json"
+
+    def numbering(self, identifier: str) -> tuple[dict, dict] | None:
+        """Page numbers of the last build of this edition and date: a guess to check."""
+        try:
+            pages, first_pages = json.loads(self._numbering_path(identifier).read_text())
+        except (OSError, ValueError, TypeError):
+            return None
+        return pages, first_pages
+
+    def save_numbering(self, identifier: str, numbering: tuple[dict, dict]) -> None:
+        atomic_write(self._numbering_path(identifier), json.dumps(numbering).encode())

@@ -168,9 +168,16 @@ def _render_once(edition: Edition, workers: _Workers, work_dir: Path, image_cach
     photo_url = photo_linker(work_dir, image_cache,
                              [s.photo for s in edition.stories if s.photo])
     sizes = {p.key: len(p.stories) for p in parts}
-    first = workers.run({p.key: (_job(edition, p, photo_url, None, 1, False, work_dir),
-                                 sizes[p.key]) for p in parts})
-    pages, first_pages = _numbering(parts, first)
+    guess = workers.cache.numbering(edition.identifier) if workers.cache else None
+    needed = {a for p in parts for a in (*p.anchors, *p.foreign_anchors)} - set(FRONT_ANCHORS)
+    if guess and needed <= set(guess[0]) and {p.key for p in parts} <= set(guess[1]):
+        # A rebuild of the same edition (a correction): last build's page numbers are
+        # almost always still right, so skip the measuring pass; the loop checks them.
+        pages, first_pages = guess
+    else:
+        first = workers.run({p.key: (_job(edition, p, photo_url, None, 1, False, work_dir),
+                                     sizes[p.key]) for p in parts})
+        pages, first_pages = _numbering(parts, first)
     for _ in range(MAX_NUMBERING_ROUNDS):
         final = workers.run({p.key: (_job(edition, p, photo_url, pages, first_pages[p.key],
                                           True, work_dir), sizes[p.key]) for p in parts})
@@ -178,6 +185,8 @@ def _render_once(edition: Edition, workers: _Workers, work_dir: Path, image_cach
         if settled_pages == pages and settled_first == first_pages:
             break
         pages, first_pages = settled_pages, settled_first  # real numbers moved a line
+    if workers.cache:
+        workers.cache.save_numbering(edition.identifier, (pages, first_pages))
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],
                        _bookmarks(edition, has_back))

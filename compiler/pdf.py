@@ -3,7 +3,9 @@
 Two passes: the first lays every part out with placeholder page numbers to
 learn its length and where its anchors fall; the second lays them out again
 with the real numbers and first folio, and writes them. Both passes are cached
-by content, so a correction re-lays out only the parts it touches. A part that
+by content, and a rebuild of the same edition and date starts from the last
+build's numbers instead of the first pass, so a correction lays out only the
+part it touches, once (the numbering loop still checks the guess). A part that
 fails, hangs or exhausts memory has its stories laid out alone to find the one
 at fault, which is left out; the edition is then laid out again without it.
 """

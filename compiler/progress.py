@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 
 from rich.console import Console
 
@@ -16,7 +15,6 @@ class Progress:
         self.console = Console(file=self.stream) if self.stream.isatty() else None
         self.step = 0
         self._status = None
-        self._started = time.perf_counter()
 
     def stage(self, label: str) -> None:
         self.step += 1

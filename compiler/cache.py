@@ -32,34 +32,37 @@ def fingerprint() -> str:
 
 
 class PartCache:
+    """Layouts by their job; written PDFs by their job and the numbers filled in."""
+
     def __init__(self, folder: Path):
         self.folder = folder
 
-    def _path(self, job: LayoutJob) -> Path:
-        key = job.key(fingerprint())
+    def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, job: LayoutJob) -> PartLayout | None:
-        path = self._path(job)
+    def _load(self, key: str):
         try:
-            return pickle.loads(path.read_bytes())
+            return pickle.loads(self._path(key).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
+    def get(self, job: LayoutJob) -> PartLayout | None:
+        return self._load(job.key(fingerprint()))
+
     def put(self, job: LayoutJob, layout: PartLayout) -> None:
-        atomic_write(self._path(job), pickle.dumps(layout, protocol=4))
+        atomic_write(self._path(job.key(fingerprint())), pickle.dumps(layout, protocol=4))
 
-    def _numbering_path(self, identifier: str) -> Path:
-        name = hashlib.sha256(identifier.encode()).hexdigest()[:32]
-        return self.folder / "numbering" / f"{name}.json"
+    @staticmethod
+    def _pdf_key(job: LayoutJob, numbers: dict[str, int], first_page: int) -> str:
+        filled = json.dumps([sorted(numbers.items()), first_page]).encode()
+        return hashlib.sha256(job.key(fingerprint()).encode() + filled).hexdigest()
 
-    def numbering(self, identifier: str) -> tuple[dict, dict] | None:
-        """Page numbers of the last build of this edition and date: a guess to check."""
-        try:
-            pages, first_pages = json.loads(self._numbering_path(identifier).read_text())
-        except (OSError, ValueError, TypeError):
-            return None
-        return pages, first_pages
+    def get_pdf(self, job: LayoutJob, numbers: dict[str, int], first_page: int
+                ) -> bytes | None:
+        data = self._load(self._pdf_key(job, numbers, first_page))
+        return data if isinstance(data, bytes) else None
 
-    def save_numbering(self, identifier: str, numbering: tuple[dict, dict]) -> None:
-        atomic_write(self._numbering_path(identifier), json.dumps(numbering).encode())
+    def put_pdf(self, job: LayoutJob, numbers: dict[str, int], first_page: int,
+                data: bytes) -> None:
+        atomic_write(self._path(self._pdf_key(job, numbers, first_page)),
+                     pickle.dumps(data, protocol=4))

@@ -1,9 +1,10 @@
 """Laying out one part with WeasyPrint, in a worker process.
 
 Everything a worker needs travels in a LayoutJob, and only plain data comes
-back, so jobs can run in any process and be cached by their content.
-WeasyPrint logs failures rather than raising them: every ERROR it logs comes
-back as a diagnostic.
+back, so jobs can run in any process and be cached by their content. Laying
+out (``render_part``) and writing (``write_part``) are apart because page
+numbers are filled in between (page_slots). WeasyPrint logs failures rather
+than raising them: every ERROR it logs comes back as a diagnostic.
 """
 
 from __future__ import annotations
@@ -29,13 +30,11 @@ class LayoutJob:
     roots: tuple[Path, ...]
     named: tuple[tuple[str, Path], ...]
     allowed_hosts: tuple[str, ...]
-    write: bool
-    """False in the first pass: only page counts and anchor positions are needed."""
 
     def key(self, fingerprint: str) -> str:
         roots = tuple(str(r) for r in self.roots)
         payload = (self.html, self.stylesheets, self.base_url, roots, self.allowed_hosts,
-                   self.write, fingerprint)
+                   fingerprint)
         return hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
 
 
@@ -46,6 +45,8 @@ class PartLayout:
     """Anchor -> (page index in the part, x, y) in PDF points from the bottom-left."""
     pdf: bytes | None = None
     problems: list[Diagnostic] = field(default_factory=list)
+    slots: tuple[str, ...] = ()
+    """Anchors whose page numbers the part prints as placeholders, to fill in."""
 
 
 class _Collector(logging.Handler):
@@ -72,12 +73,15 @@ def watched_weasyprint():
         logger.propagate, logger.level = saved
 
 
-def lay_out(job: LayoutJob) -> PartLayout:
+def render_part(job: LayoutJob):
+    """Lay the part out; returns the WeasyPrint document (to fill and write) and
+    what the parent needs to number the edition."""
     isolate_fontconfig()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from .fetch import EditionFetcher
+    from .page_slots import slots_of
     from .pdf_lang import install
 
     install()
@@ -88,16 +92,42 @@ def lay_out(job: LayoutJob) -> PartLayout:
                       base_url=job.base_url) for text in job.stylesheets]
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
-        anchors: dict[str, tuple[int, float, float]] = {}
-        for index, page in enumerate(document.pages):
-            height = page.height * PX_TO_PT
-            for name, (x, y, _, _) in page.anchors.items():
-                anchors.setdefault(name, (index, x * PX_TO_PT, height - y * PX_TO_PT))
-        data = None
-        if job.write:
-            data = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True,
-                                      attachments=[])
+    document.edition_fetcher = fetcher  # writing fetches too (attachments): same guard
+    anchors: dict[str, tuple[int, float, float]] = {}
+    for index, page in enumerate(document.pages):
+        height = page.height * PX_TO_PT
+        for name, (x, y, _, _) in page.anchors.items():
+            anchors.setdefault(name, (index, x * PX_TO_PT, height - y * PX_TO_PT))
     problems = [diag("R003", refused) for refused in fetcher.refused]
-    problems += [diag("R001", record.getMessage().splitlines()[0][:300])
-                 for record in collector.records if record.levelno >= logging.ERROR]
-    return PartLayout(len(document.pages), anchors, data, problems)
+    problems += _errors(collector)
+    return document, PartLayout(len(document.pages), anchors, None, problems,
+                                tuple(slots_of(document)))
+
+
+def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1
+               ) -> tuple[bytes, list[Diagnostic]]:
+    """Fill in the page numbers (when given) and write the part as tagged PDF."""
+    from .page_slots import fill
+
+    if numbers is not None:
+        fill(document, numbers, first_page)
+    refused = len(document.edition_fetcher.refused)
+    with watched_weasyprint() as collector:
+        data = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True,
+                                  attachments=[])
+    problems = [diag("R003", url) for url in document.edition_fetcher.refused[refused:]]
+    return data, problems + _errors(collector)
+
+
+def _errors(collector: _Collector) -> list[Diagnostic]:
+    return [diag("R001", record.getMessage().splitlines()[0][:300])
+            for record in collector.records if record.levelno >= logging.ERROR]
+
+
+def lay_out(job: LayoutJob, write: bool = True) -> PartLayout:
+    """Both steps at once, for parts whose numbers are already in the HTML."""
+    document, layout = render_part(job)
+    if write:
+        layout.pdf, problems = write_part(document)
+        layout.problems += problems
+    return layout

@@ -1,20 +1,19 @@
 """Edition -> print PDF: parts laid out in parallel worker processes, joined once.
 
-Two passes: the first lays every part out with placeholder page numbers to
-learn its length and where its anchors fall; the second lays them out again
-with the real numbers and first folio, and writes them. Both passes are cached
-by content, and a rebuild of the same edition and date starts from the last
-build's numbers instead of the first pass, so a correction lays out only the
-part it touches, once (the numbering loop still checks the guess). A part that
-fails, hangs or exhausts memory has its stories laid out alone to find the one
-at fault, which is left out; the edition is then laid out again without it.
+Every part is laid out once, with placeholder page numbers, to learn its length
+and where its anchors fall; the worker keeps it, and once the edition is
+numbered it fills the real numbers in and writes it (page_slots). Only the
+front (contents with its leaders) and a part whose numbers outgrow the
+placeholder are laid out again, with the numbers as text. Layouts and written
+parts are cached by content, so a correction lays out the part it touches, once.
+A part that fails, hangs or exhausts memory has its stories laid out alone to
+find the one at fault, which is left out; the edition is then laid out again
+without it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import resource
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +24,8 @@ from .isolate import run_limited
 from .labels import labels
 from .layout import LayoutJob, PartLayout, lay_out
 from .model import Edition, Section, Story
+from .page_slots import placeholder, too_wide
+from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
 from .pdf_merge import Bookmark, merge_parts
 from .print_parts import (
     FRONT_ANCHORS,
@@ -58,83 +59,15 @@ class _PartFailed(Exception):
         self.failures = failures  # part key -> reason
 
 
-def _limit_memory(memory_mb: int) -> None:
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-class _Workers:
-    """A pool of limited worker processes, replaced whole when a job overruns."""
-
-    def __init__(self, edition: Edition, cache: PartCache | None, workers: int | None):
-        self.config = edition.config
-        self.cache = cache
-        self.size = workers or os.cpu_count() or 2
-        self.pool = None
-        self.laid_out = 0
-
-    def _pool(self):
-        if self.pool is None:
-            context = multiprocessing.get_context("spawn")
-            self.pool = context.Pool(self.size, initializer=_limit_memory,
-                                     initargs=(self.config.render_memory_mb,))
-        return self.pool
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-
-    def run(self, jobs: dict[str, tuple[LayoutJob, int]]) -> dict[str, PartLayout]:
-        """jobs: part key -> (job, stories in the part). Raises _PartFailed."""
-        results: dict[str, PartLayout] = {}
-        pending = {}
-        for key, (job, stories) in jobs.items():
-            cached = self.cache.get(job) if self.cache else None
-            if cached is not None:
-                results[key] = cached
-            else:
-                pending[key] = (self._pool().apply_async(lay_out, (job,)), stories)
-        budget = sum(self.config.render_timeout * (1 + stories / 4)
-                     for _, stories in pending.values()) / self.size + 30
-        failures = {}
-        for key, (future, _) in pending.items():
-            try:
-                layout = future.get(timeout=max(budget, 1))
-            except multiprocessing.TimeoutError:
-                failures[key] = "timed out"
-                continue
-            except MemoryError:
-                failures[key] = f"ran out of memory (limit {self.config.render_memory_mb} MB)"
-                continue
-            except Exception as exc:  # any WeasyPrint crash costs only this part
-                failures[key] = f"{type(exc).__name__}: {str(exc)[:300]}"
-                continue
-            self.laid_out += 1
-            if any(d.code == "R001" for d in layout.problems):
-                failures[key] = next(d.message for d in layout.problems if d.code == "R001")
-                continue
-            results[key] = layout
-            if self.cache:
-                self.cache.put(jobs[key][0], layout)
-        if any(reason == "timed out" for reason in failures.values()):
-            self.close()  # a hung worker cannot be reused
-        if failures:
-            raise _PartFailed(failures)
-        return results
-
-
-def _job(edition: Edition, part: Part, photo_url, pages, first_page: int, write: bool,
+def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
          work_dir: Path) -> LayoutJob:
     return LayoutJob(
-        html=part_html(edition, part, photo_url, pages),
+        html=part_html(edition, part, photo_url, pages, width),
         stylesheets=tuple(part_stylesheets(edition, first_page)),
         base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
         roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
         named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
         allowed_hosts=edition.config.allowed_hosts,
-        write=write,
     )
 
 
@@ -152,6 +85,117 @@ def _numbering(parts: list[Part], layouts: dict[str, PartLayout]):
     return pages, first_pages
 
 
+class _Run:
+    """One attempt at the edition's PDF: workers plus the cache, counting layouts."""
+
+    def __init__(self, edition: Edition, workers: PartWorkers, cache: PartCache | None):
+        self.edition, self.workers, self.cache = edition, workers, cache
+        self.laid_out = 0
+
+    def seconds(self, part: Part) -> float:
+        return self.edition.config.render_timeout * (1 + len(part.stories) / 4)
+
+    def run(self, tasks: list[Task]) -> dict:
+        outcome = self.workers.run(tasks)
+        self.laid_out += outcome.laid_out
+        failures = dict(outcome.failures)
+        for key, value in outcome.results.items():
+            problems = value.problems if isinstance(value, PartLayout) else value[1]
+            errors = [d for d in problems if d.code == "R001"]
+            if errors:
+                failures[key] = errors[0].message
+        if failures:
+            raise _PartFailed(failures)
+        return outcome.results
+
+
+def _lay_out_all(run: _Run, parts: list[Part], jobs: dict[str, LayoutJob]
+                 ) -> dict[str, PartLayout]:
+    """Every part once, with placeholders; the biggest first, so two workers finish
+    close together."""
+    layouts = {}
+    for part in parts:
+        cached = run.cache.get(jobs[part.key]) if run.cache else None
+        if cached is not None:
+            layouts[part.key] = cached
+    todo = sorted((p for p in parts if p.key not in layouts), key=lambda p: -len(p.stories))
+    results = run.run([Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p))
+                       for p in todo])
+    for key, layout in results.items():
+        layouts[key] = layout
+        if run.cache:
+            run.cache.put(jobs[key], layout)
+    return layouts
+
+
+def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None,
+                 work_dir: Path, image_cache) -> PdfResult:
+    parts = plan_parts(edition)
+    photo_url = photo_linker(work_dir, image_cache,
+                             [s.photo for s in edition.stories if s.photo])
+    width = placeholder(len(edition.stories))
+    jobs = {p.key: _job(edition, p, photo_url, None, width, 1, work_dir) for p in parts}
+    run = _Run(edition, workers, cache)
+    try:
+        layouts = _lay_out_all(run, parts, jobs)
+        pages, first_pages = _numbering(parts, layouts)
+        for _ in range(MAX_NUMBERING_ROUNDS):
+            final = _write_all(run, parts, jobs, layouts, pages, first_pages, photo_url, width,
+                               work_dir)
+            settled = _numbering(parts, final)
+            if settled == (pages, first_pages):
+                break
+            pages, first_pages = settled  # the front with real numbers took other pages
+    finally:
+        workers.release()
+    has_back = any(p.kind == "back" for p in parts)
+    data = merge_parts([(p.anchors, final[p.key]) for p in parts],
+                       _bookmarks(edition, has_back))
+    problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
+    return PdfResult(edition, data, sum(final[p.key].pages for p in parts), problems,
+                     run.laid_out)
+
+
+def _write_all(run: _Run, parts, jobs, layouts, pages, first_pages, photo_url, width,
+               work_dir) -> dict[str, PartLayout]:
+    """Each part written with its numbers: filled into the kept layout, or, for the
+    front and parts whose numbers outgrow the placeholder, laid out with them."""
+    final: dict[str, PartLayout] = {}
+    tasks, exact_jobs, numbers = [], {}, {}
+    last_page = max(first_pages[p.key] + layouts[p.key].pages for p in parts)
+    for part in parts:
+        key, first = part.key, first_pages[part.key]
+        numbers[key] = {anchor: pages[anchor] for anchor in layouts[key].slots}
+        if part.kind == "front" or too_wide(numbers[key], last_page, width):
+            job = exact_jobs[key] = _job(run.edition, part, photo_url, pages, width, first,
+                                         work_dir)
+            cached = run.cache.get(job) if run.cache else None
+            if cached is not None and cached.pdf is not None:
+                final[key] = cached
+            else:
+                tasks.append(Task(key, RENDER_WRITE, (job, None, first), run.seconds(part)))
+            continue
+        data = run.cache.get_pdf(jobs[key], numbers[key], first) if run.cache else None
+        if data is not None:
+            final[key] = replace(layouts[key], pdf=data)
+        elif run.workers.holder(key):
+            tasks.append(Task(key, WRITE, (numbers[key], first), run.seconds(part)))
+        else:
+            tasks.append(Task(key, RENDER_WRITE, (jobs[key], numbers[key], first),
+                              run.seconds(part)))
+    for key, value in run.run(tasks).items():
+        if isinstance(value, PartLayout):
+            final[key] = value
+        else:
+            data, problems = value
+            final[key] = replace(layouts[key], pdf=data, problems=layouts[key].problems + problems)
+        if run.cache and key in exact_jobs:
+            run.cache.put(exact_jobs[key], final[key])
+        elif run.cache:
+            run.cache.put_pdf(jobs[key], numbers[key], first_pages[key], final[key].pdf)
+    return final
+
+
 def _bookmarks(edition: Edition, has_back: bool) -> list[Bookmark]:
     words = labels(edition.config.language)
     marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
@@ -162,38 +206,6 @@ def _bookmarks(edition: Edition, has_back: bool) -> list[Bookmark]:
     if has_back:
         marks.append(Bookmark(words.more_stories, "more-stories"))
     return marks
-
-
-def _render_once(edition: Edition, workers: _Workers, work_dir: Path, image_cache
-                 ) -> PdfResult:
-    parts = plan_parts(edition)
-    photo_url = photo_linker(work_dir, image_cache,
-                             [s.photo for s in edition.stories if s.photo])
-    sizes = {p.key: len(p.stories) for p in parts}
-    guess = workers.cache.numbering(edition.identifier) if workers.cache else None
-    needed = {a for p in parts for a in (*p.anchors, *p.foreign_anchors)} - set(FRONT_ANCHORS)
-    if guess and needed <= set(guess[0]) and {p.key for p in parts} <= set(guess[1]):
-        # A rebuild of the same edition (a correction): last build's page numbers are
-        # almost always still right, so skip the measuring pass; the loop checks them.
-        pages, first_pages = guess
-    else:
-        first = workers.run({p.key: (_job(edition, p, photo_url, None, 1, False, work_dir),
-                                     sizes[p.key]) for p in parts})
-        pages, first_pages = _numbering(parts, first)
-    for _ in range(MAX_NUMBERING_ROUNDS):
-        final = workers.run({p.key: (_job(edition, p, photo_url, pages, first_pages[p.key],
-                                          True, work_dir), sizes[p.key]) for p in parts})
-        settled_pages, settled_first = _numbering(parts, final)
-        if settled_pages == pages and settled_first == first_pages:
-            break
-        pages, first_pages = settled_pages, settled_first  # real numbers moved a line
-    if workers.cache:
-        workers.cache.save_numbering(edition.identifier, (pages, first_pages))
-    has_back = any(p.kind == "back" for p in parts)
-    data = merge_parts([(p.anchors, final[p.key]) for p in parts],
-                       _bookmarks(edition, has_back))
-    problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
-    return PdfResult(edition, data, sum(final[p.key].pages for p in parts), problems)
 
 
 def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
@@ -215,8 +227,8 @@ def _blame(edition: Edition, part_keys: set[str], work_dir: Path, image_cache
         for slug in part.stories:
             story = edition.story_by_slug(slug)
             single, section_part = _alone(edition, story)
-            job = _job(single, section_part, photo_url, None, 1, False, work_dir)
-            outcome = run_limited(lay_out, (job,), config.render_timeout,
+            job = _job(single, section_part, photo_url, None, placeholder(1), 1, work_dir)
+            outcome = run_limited(lay_out, (job, False), config.render_timeout,
                                   config.render_memory_mb)
             if not outcome.ok:
                 code = "R002" if outcome.timed_out or "memory" in outcome.error else "R001"
@@ -230,16 +242,16 @@ def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
                workers: int | None = None) -> PdfResult:
     cache = PartCache(cache_dir / "parts") if cache_dir else None
     image_cache = cache_dir / "photos" if cache_dir else None
-    pool = _Workers(edition, cache, workers)
+    pool = PartWorkers(workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
     left_out: list[Diagnostic] = []
     try:
         while True:
             try:
-                result = _render_once(edition, pool, work_dir, image_cache)
+                result = _render_once(edition, pool, cache, work_dir, image_cache)
                 result.problems = left_out + result.problems
-                result.laid_out = pool.laid_out
                 return result
             except _PartFailed as failed:
+                pool.close()  # parts kept by the workers belong to the edition that failed
                 culprits = _blame(edition, set(failed.failures), work_dir, image_cache)
                 if not culprits:
                     reasons = "; ".join(f"{k}: {v}" for k, v in failed.failures.items())

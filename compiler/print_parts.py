@@ -1,9 +1,9 @@
 """The digest cut into parts (front, one per section, back) for separate layout.
 
 Parts are laid out in parallel and joined, so nothing in a part may depend on
-CSS cross-references into another part. Page numbers are written as text by
-``page_ref`` instead: a placeholder in the first pass, the real number once
-every part's length is known.
+CSS cross-references into another part. Page numbers come from ``page_ref``
+instead: a placeholder slot that is filled in after layout (page_slots), or the
+number as text where the numbers are already known.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from markupsafe import Markup
 from .fonts import font_face_css
 from .images import PRINT_LONG_SIDE, rendition
 from .model import Edition, Photo, Section
+from .page_slots import slot
 from .render import Links, context, environment, long_date
 from .resources import LAYOUTS_DIR
 
 PRINT_JPEG_QUALITY = 84
 PHOTO_SCHEME = "edition-photo"
 PHOTO_FOLDER = "print-photos"
-PLACEHOLDER = "88"
 FRONT_ANCHORS = ("front-page", "contents")
 
 
@@ -88,20 +88,22 @@ def photo_linker(work_dir: Path, cache_dir: Path | None, photos: list[Photo] = (
     return photo_url
 
 
-def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | None) -> str:
+def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | None,
+              width: str = "88") -> str:
     links = Links(photo=photo_url, story=lambda story: f"#{story.anchor}")
     ctx = context(edition, links)
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
-        page_ref=lambda anchor: _page_ref(part, pages, anchor))
+        page_ref=lambda anchor: _page_ref(part, pages, anchor, width))
 
 
-def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str):
-    """The number as text in parts; in one whole document, WeasyPrint's own
-    target-counter (the preview and the benchmark's baseline use that)."""
+def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str):
+    """A slot as wide as ``width`` to fill in after layout, or the number as text
+    when it is known; in one whole document, WeasyPrint's own target-counter (the
+    preview and the benchmark's baseline use that)."""
     if part.kind == "all":
         return Markup(f'<span class="page-number" data-target="#{anchor}"></span>')
-    return str(pages[anchor]) if pages else PLACEHOLDER
+    return str(pages[anchor]) if pages else slot(anchor, width)
 
 
 def _css_string(text: str) -> str:

@@ -25,7 +25,7 @@ def test_correction_lays_out_only_its_part_and_matches_a_clean_build(content, tm
                           section=section, body="News of the day, told plainly. " * 60 + "\n")
     cache = tmp_path / "cache"
     first, _ = _build(content, tmp_path / "a", cache)
-    assert first == 2 * 4  # front + three sections, two passes each
+    assert first == 4 + 1  # front + three sections once, then the front with its numbers
 
     again, _ = _build(content, tmp_path / "b", cache)
     assert again == 0, "an unchanged edition is served from the cache"
@@ -33,7 +33,7 @@ def test_correction_lays_out_only_its_part_and_matches_a_clean_build(content, tm
     content.story("world-1", headline="World story 1", section="World",
                   body="A corrected paragraph, told plainly. " * 60 + "\n")
     corrected, cached_pdf = _build(content, tmp_path / "c", cache)
-    assert corrected == 1, "only the corrected section, once: last build's numbers still hold"
+    assert corrected == 1, "only the corrected section, once; the rest keep their numbers"
 
     _, clean_pdf = _build(content, tmp_path / "d", tmp_path / "fresh-cache")
     assert cached_pdf == clean_pdf, "a cached build is byte-identical to a clean one"
@@ -46,11 +46,11 @@ def test_changing_the_edition_definition_invalidates_every_part(content, tmp_pat
     renamed = tmp_path / "daily.toml"
     renamed.write_text(DAILY.read_text().replace("The Phnom Penh Daily", "The Evening Edition"))
     laid_out, _ = _build(content, tmp_path / "b", cache, edition=renamed)
-    assert laid_out >= 2, "front and section laid out again (numbers reused from the last build)"
+    assert laid_out == 2 + 1, "every part laid out again: the masthead is on every page"
 
 
 def _job(css: str) -> LayoutJob:
-    return LayoutJob("<p>x</p>", (css,), "file:///", (REPO,), (), (), False)
+    return LayoutJob("<p>x</p>", (css,), "file:///", (REPO,), (), ())
 
 
 def test_key_covers_layout_css():
@@ -86,8 +86,8 @@ def test_fingerprint_covers_fonts_and_compiler_code(tmp_path, monkeypatch):
 
 
 def test_a_correction_that_moves_pages_still_matches_a_clean_build(content, tmp_path):
-    """Last build's page numbers are only a guess: when a story grows by pages, every
-    later number moves, and the result must still equal a build from scratch."""
+    """When a story grows by pages, every later number moves: parts served from the
+    cache get their new numbers, and the result must still equal a build from scratch."""
     for section in ("National", "Business"):
         content.story(f"{section.lower()}", headline=f"{section} story", section=section,
                       body="News of the day, told plainly. " * 40 + "\n",
@@ -98,6 +98,9 @@ def test_a_correction_that_moves_pages_still_matches_a_clean_build(content, tmp_
     content.story("national", headline="National story", section="National",
                   body=("A much longer corrected report, told plainly. " * 40 + "\n\n") * 12,
                   related=[{"headline": "Business story", "slug": "business"}])
-    _, cached_pdf = _build(content, tmp_path / "b", cache)
+    laid_out, cached_pdf = _build(content, tmp_path / "b", cache)
     _, clean_pdf = _build(content, tmp_path / "c", tmp_path / "fresh-cache")
     assert cached_pdf == clean_pdf
+    # National; Business and More stories again for their new folios (their layouts came
+    # from the cache, so no worker kept them); the front for its new numbers.
+    assert laid_out == 4

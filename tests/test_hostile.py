@@ -458,7 +458,7 @@ def test_fetcher_holds_when_raw_hostile_html_reaches_weasyprint(tmp_path, server
     job = LayoutJob(html=html, stylesheets=(f"@import url({server.url}/sheet.css);",),
                     base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
                     roots=(content.root.resolve(), LAYOUTS_DIR, FONTS_DIR),
-                    named=(("edition-photo", photos),), allowed_hosts=(), write=True)
+                    named=(("edition-photo", photos),), allowed_hosts=())
     layout = lay_out(job)
     pdf = tmp_path / "raw.pdf"
     pdf.write_bytes(layout.pdf)

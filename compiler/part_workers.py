@@ -1,0 +1,215 @@
+"""Worker processes that lay parts out and keep them until the numbers are known.
+
+A part is laid out once, before the edition's page numbers exist, and written
+later by the same process with the numbers filled in (page_slots); so the
+parent has to send each write to the process holding that part, which a
+multiprocessing.Pool cannot do. Each worker gets ``memory_mb`` of address
+space on top of what it already holds for every part it lays out, and a time
+budget; a worker that overruns, dies or fails is replaced, and the parts it
+held are reported lost so the caller can lay them out again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Any
+
+RENDER, WRITE, RENDER_WRITE, RELEASE, STOP = "render", "write", "render+write", "release", "stop"
+
+
+@dataclass
+class Task:
+    key: str
+    kind: str
+    payload: Any
+    seconds: float
+    ready: Callable[[], bool] = lambda: True
+    """False while the part's photos are still being prepared."""
+
+
+@dataclass
+class Outcome:
+    results: dict[str, Any] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    laid_out: int = 0
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _allow(memory_mb: int) -> None:
+    """Room for one more part on top of those held: a bad story costs its own part."""
+    if memory_mb:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = _address_space() + memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _serve(conn, memory_mb: int) -> None:
+    from .layout import render_part, write_part  # WeasyPrint loads while the parent reads
+
+    held = {}
+    while True:
+        try:
+            kind, key, payload = conn.recv()
+        except EOFError:
+            return
+        if kind == STOP:
+            return
+        if kind == RELEASE:
+            held.clear()
+            continue
+        try:
+            if kind == WRITE:
+                numbers, first_page = payload
+                reply = write_part(held[key], numbers, first_page)
+            else:
+                _allow(memory_mb)
+                job, numbers, first_page = payload
+                document, layout = render_part(job)
+                if kind == RENDER:
+                    held[key] = document
+                else:
+                    layout.pdf, problems = write_part(document, numbers, first_page)
+                    layout.problems += problems
+                del document
+                reply = layout
+            conn.send(("ok", key, reply))
+        except MemoryError:
+            held.clear()
+            conn.send(("error", key, f"ran out of memory (limit {memory_mb} MB)"))
+        except RecursionError:
+            conn.send(("error", key, "markup is nested too deeply to lay out"))
+        except Exception as exc:  # the parent decides; the worker only reports
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            conn.send(("error", key, detail[:500]))
+
+
+class _Worker:
+    def __init__(self, context, memory_mb: int):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.deadline = 0.0
+        self.holds: set[str] = set()
+
+    def send(self, task: Task) -> None:
+        self.task, self.deadline = task, time.monotonic() + task.seconds
+        self.conn.send((task.kind, task.key, task.payload))
+
+    def stop(self, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.conn.send((STOP, "", None))
+            except OSError:
+                kill = True
+        if kill and self.process.is_alive():
+            self.process.kill()
+        self.process.join(10)
+        self.conn.close()
+
+
+class PartWorkers:
+    """``size`` long-lived spawn processes; started early so WeasyPrint's import
+    overlaps with reading the stories and preparing photos."""
+
+    def __init__(self, size: int, memory_mb: int):
+        self.size = size
+        self.memory_mb = memory_mb
+        self.context = multiprocessing.get_context("spawn")
+        self.workers: list[_Worker] = []
+
+    def start(self) -> PartWorkers:
+        while len(self.workers) < self.size:
+            self.workers.append(_Worker(self.context, self.memory_mb))
+        return self
+
+    def holder(self, key: str) -> _Worker | None:
+        return next((w for w in self.workers if key in w.holds), None)
+
+    def release(self) -> None:
+        for worker in self.workers:
+            if worker.holds:
+                worker.conn.send((RELEASE, "", None))
+                worker.holds.clear()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop(kill=True)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.memory_mb)
+
+    def run(self, tasks: list[Task]) -> Outcome:
+        """Run tasks in the order given, writes on the worker holding their part."""
+        self.start()
+        outcome = Outcome()
+        pending = list(tasks)
+        while pending or any(w.task for w in self.workers):
+            for task in [t for t in pending if t.kind == WRITE and not self.holder(t.key)]:
+                outcome.failures[task.key] = "its laid-out pages were lost with a failed worker"
+                pending.remove(task)
+            self._dispatch(pending)
+            busy = [w for w in self.workers if w.task]
+            if not busy:
+                time.sleep(0.02)  # every pending part still waits for its photos
+                continue
+            now = time.monotonic()
+            timeout = max(0.0, min(w.deadline for w in busy) - now)
+            if pending:
+                timeout = min(timeout, 0.05)
+            for conn in wait([w.conn for w in busy], timeout):
+                self._receive(next(w for w in busy if w.conn is conn), outcome)
+            for worker in [w for w in self.workers if w.task]:
+                if time.monotonic() > worker.deadline:
+                    outcome.failures[worker.task.key] = "timed out"
+                    self._replace(worker)
+        return outcome
+
+    def _dispatch(self, pending: list[Task]) -> None:
+        for worker in [w for w in self.workers if not w.task]:
+            for task in pending:
+                if task.kind == WRITE:
+                    if task.key in worker.holds:
+                        break
+                elif task.ready():
+                    break
+            else:
+                continue
+            pending.remove(task)
+            worker.send(task)
+
+    def _receive(self, worker: _Worker, outcome: Outcome) -> None:
+        task = worker.task
+        try:
+            status, _, value = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(5)
+            code = worker.process.exitcode
+            outcome.failures[task.key] = f"render process died (exit code {code})"
+            self._replace(worker)
+            return
+        worker.task = None
+        if status != "ok":
+            outcome.failures[task.key] = value
+            self._replace(worker)  # a worker that failed may be in any state
+            return
+        if task.kind != WRITE:
+            outcome.laid_out += 1
+        if task.kind == RENDER:
+            worker.holds.add(task.key)
+        outcome.results[task.key] = value

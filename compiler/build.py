@@ -107,15 +107,16 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
         return result
 
     outputs: dict[str, bytes] = {}
-    epub_cache = cache_dir / "photos" if cache_dir else None
     # The EPUB is packed in a thread while the PDF's parts lay out in worker processes.
     with tempfile.TemporaryDirectory(prefix="edition-") as work, \
             ThreadPoolExecutor(max_workers=1) as side:
-        epub_job = (side.submit(build_epub, edition, epub_cache)
+        # One folder of photo copies for both outputs, so each photo is decoded once.
+        photos = cache_dir / "photos" if cache_dir else Path(work) / "photos"
+        epub_job = (side.submit(build_epub, edition, photos)
                     if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            printed = render_pdf(edition, Path(work), cache_dir, workers)
+            printed = render_pdf(edition, Path(work), cache_dir, workers, photos)
             result.diagnostics += printed.problems
             if printed.edition is None:
                 return result
@@ -131,7 +132,7 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
                 result.included = [str(s.source.relative_to(content_root))
                                    for s in edition.stories]
                 if epub_job is not None:
-                    epub_job = side.submit(build_epub, edition, epub_cache)
+                    epub_job = side.submit(build_epub, edition, photos)
         if epub_job is not None:
             progress.stage("Packing the EPUB")
             try:

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from . import khmer
 from .fonts import face_path
-from .images import rendition
+from .images import SCREEN, rendition
 from .model import Edition
 from .render import long_date
 
@@ -54,7 +54,7 @@ def _fit(draw, text, family, weight, size, width):
     return font
 
 
-def cover_jpeg(edition: Edition) -> bytes:
+def cover_jpeg(edition: Edition, cache_dir=None) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     inner = WIDTH - 2 * MARGIN
@@ -74,7 +74,7 @@ def cover_jpeg(edition: Edition) -> bytes:
 
     lead = edition.lead
     if lead.photo:
-        photo = Image.open(io.BytesIO(rendition(lead.photo, 1600, 85)))
+        photo = Image.open(io.BytesIO(rendition(lead.photo, SCREEN, cache_dir)))
         photo = ImageOps.fit(photo.convert("RGB"), (inner, 900), Image.Resampling.LANCZOS)
         image.paste(photo, (MARGIN, y))
         y += 900 + 60

@@ -19,13 +19,12 @@ from lxml import etree
 from .cover import cover_jpeg
 from .fonts import FACES, font_face_css
 from .fontsubset import subset_font
-from .images import SCREEN_LONG_SIDE, rendition
+from .images import SCREEN, rendition
 from .labels import labels
 from .model import Edition, Photo
 from .render import Links, context, environment, long_date
 from .resources import LAYOUTS_DIR
 
-SCREEN_JPEG_QUALITY = 78
 XHTML = "application/xhtml+xml"
 ACCESSIBILITY = [
     ("schema:accessMode", "textual"),
@@ -55,7 +54,7 @@ class _Photos:
         key = str(photo.source)
         if key not in self.names:
             name = f"images/photo-{len(self.names) + 1:03d}.jpg"
-            data = rendition(photo, SCREEN_LONG_SIDE, SCREEN_JPEG_QUALITY, self.cache_dir)
+            data = rendition(photo, SCREEN, self.cache_dir)
             self.book.add_item(epub.EpubImage(uid=f"img-{len(self.names) + 1:03d}",
                                               file_name=name, media_type="image/jpeg",
                                               content=data))
@@ -100,7 +99,7 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
         book.add_item(item)
         return item
 
-    book.set_cover("images/cover.jpg", cover_jpeg(edition), create_page=False)
+    book.set_cover("images/cover.jpg", cover_jpeg(edition, cache_dir), create_page=False)
     words = labels(config.language)
     cover = page("cover.xhtml.j2", "cover", "cover.xhtml", words.cover, config.language)
     contents = page("contents.xhtml.j2", "contents", "contents.xhtml",

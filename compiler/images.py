@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
@@ -19,9 +21,24 @@ from .model import Photo
 MAX_PIXELS = 50_000_000
 """Checked from the header before decoding, so a decompression bomb never expands."""
 MAX_FILE_BYTES = 40 * 1024 * 1024
-SCREEN_LONG_SIDE = 1600
-PRINT_LONG_SIDE = 2400
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+PROBE_SCALE = 8
+"""The photo check decodes JPEGs at 1/8 scale: every byte is still read, so a
+truncated file still fails, at a fraction of the cost."""
+
+
+class Size(NamedTuple):
+    long_side: int
+    quality: int
+
+
+PRINT = Size(2400, 84)
+"""180 mm of text width at about 340 dpi."""
+SCREEN = Size(1600, 78)
+RENDITION_VERSION = 2
+"""Part of every cached copy's name: bump it when the way copies are made changes."""
+_locks: dict[str, threading.Lock] = {}
+_locks_guard = threading.Lock()
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -79,6 +96,7 @@ def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None]:
             # a truncated photo must still count as broken here.
             tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
             try:
+                image.draft("RGB", (max(1, width // PROBE_SCALE), max(1, height // PROBE_SCALE)))
                 image.load()
             finally:
                 ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
@@ -89,27 +107,53 @@ def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None]:
         return (0, 0), ("P003", str(exc) or type(exc).__name__)
 
 
-def rendition(photo: Photo, long_side: int, quality: int, cache_dir: Path | None = None) -> bytes:
-    """A JPEG no larger than long_side, stripped of metadata, same bytes every time."""
+def rendition(photo: Photo, size: Size, cache_dir: Path | None = None) -> bytes:
+    """A JPEG no larger than ``size``, stripped of metadata, same bytes every time.
+
+    The print and screen copies come from one decode, the screen copy always from
+    the print-size image, so a copy's bytes never depend on which was asked for
+    first; threads asking for the same photo wait for one another instead of
+    decoding it twice."""
     data = photo.source.read_bytes()
-    key = hashlib.sha256(data + f"{long_side}:{quality}".encode()).hexdigest()
-    cached = cache_dir / f"{key}.jpg" if cache_dir else None
-    if cached and cached.is_file():
-        return cached.read_bytes()
-    with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
+    digest = hashlib.sha256(data).hexdigest()
+
+    def cached(wanted: Size) -> Path | None:
+        name = f"{digest}-{wanted.long_side}-{wanted.quality}-v{RENDITION_VERSION}.jpg"
+        return cache_dir / name if cache_dir else None
+
+    path = cached(size)
+    if path and path.is_file():
+        return path.read_bytes()
+    with _lock(digest):
+        if path and path.is_file():
+            return path.read_bytes()
+        made = _chain(data)
+        for wanted, copy in made.items():
+            if target := cached(wanted):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(f".{threading.get_ident()}.tmp")
+                tmp.write_bytes(copy)
+                tmp.replace(target)
+    return made[size]
+
+
+def _lock(digest: str) -> threading.Lock:
+    with _locks_guard:
+        return _locks.setdefault(digest, threading.Lock())
+
+
+def _chain(data: bytes) -> dict[Size, bytes]:
+    made = {}
+    with Image.open(io.BytesIO(data)) as original:
+        image = ImageOps.exif_transpose(original)
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")
             background.paste(rgba, mask=rgba.getchannel("A"))
             image = background
-        image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
-        out = io.BytesIO()
-        image.save(out, "JPEG", quality=quality, optimize=True, progressive=False)
-    result = out.getvalue()
-    if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(result)
-        tmp.replace(cached)
-    return result
+        for size in (PRINT, SCREEN):
+            image.thumbnail((size.long_side, size.long_side), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=size.quality, optimize=True, progressive=False)
+            made[size] = out.getvalue()
+    return made

@@ -29,6 +29,7 @@ from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
 from .pdf_merge import Bookmark, merge_parts
 from .print_parts import (
     FRONT_ANCHORS,
+    PART_TIMESTAMP,
     PHOTO_FOLDER,
     PHOTO_SCHEME,
     Part,
@@ -150,7 +151,7 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
         workers.release()
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],
-                       _bookmarks(edition, has_back))
+                       _bookmarks(edition, has_back), (PART_TIMESTAMP, edition.timestamp))
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     return PdfResult(edition, data, sum(final[p.key].pages for p in parts), problems,
                      run.laid_out)
@@ -239,9 +240,9 @@ def _blame(edition: Edition, part_keys: set[str], work_dir: Path, image_cache
 
 
 def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
-               workers: int | None = None) -> PdfResult:
+               workers: int | None = None, photo_cache: Path | None = None) -> PdfResult:
     cache = PartCache(cache_dir / "parts") if cache_dir else None
-    image_cache = cache_dir / "photos" if cache_dir else None
+    image_cache = photo_cache or (cache_dir / "photos" if cache_dir else work_dir / "photos")
     pool = PartWorkers(workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
     left_out: list[Diagnostic] = []
     try:

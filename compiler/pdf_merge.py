@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
@@ -25,9 +26,18 @@ class Bookmark:
     children: tuple[Bookmark, ...] = ()
 
 
-def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list[Bookmark]
-                ) -> bytes:
-    """parts: (anchors owned by the part, its layout with PDF bytes), in reading order."""
+def restamp(text: str, dates: tuple[datetime, datetime]) -> str:
+    """The parts' stand-in date replaced by the build's, in XMP and PDF date forms."""
+    stand_in, real = dates
+    for form in ("%Y-%m-%dT%H:%M:%S", "%Y%m%d%H%M%S"):
+        text = text.replace(stand_in.strftime(form), real.strftime(form))
+    return text
+
+
+def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list[Bookmark],
+                dates: tuple[datetime, datetime]) -> bytes:
+    """parts: (anchors owned by the part, its layout with PDF bytes), in reading order;
+    dates: the date the parts carry and the build's date, which the whole gets."""
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(layout.pdf)) for _, layout in parts]
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
@@ -80,9 +90,11 @@ def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list
     out.Root.MarkInfo = Dictionary(Marked=True)
     out.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     if "/Metadata" in first.Root:
-        out.Root.Metadata = out.copy_foreign(first.Root.Metadata)
+        xmp = restamp(first.Root.Metadata.read_bytes().decode("utf-8"), dates)
+        out.Root.Metadata = out.make_stream(xmp.encode("utf-8"), Type=Name.Metadata,
+                                            Subtype=Name.XML)
     for key, value in first.docinfo.items():
-        out.docinfo[key] = pikepdf.String(str(value))
+        out.docinfo[key] = pikepdf.String(restamp(str(value), dates))
     names = Array()
     for name in sorted(destinations):
         names.extend([pikepdf.String(name), destinations[name]])

@@ -12,21 +12,24 @@ import hashlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from markupsafe import Markup
 
 from .fonts import font_face_css
-from .images import PRINT_LONG_SIDE, rendition
+from .images import PRINT, rendition
 from .model import Edition, Photo, Section
 from .page_slots import slot
 from .render import Links, context, environment, long_date
 from .resources import LAYOUTS_DIR
 
-PRINT_JPEG_QUALITY = 84
 PHOTO_SCHEME = "edition-photo"
 PHOTO_FOLDER = "print-photos"
 FRONT_ANCHORS = ("front-page", "contents")
+PART_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
+"""Parts carry this date, not the build's, so a part laid out last night still
+serves tonight; the join writes the real one (pdf_merge.restamp)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def photo_linker(work_dir: Path, cache_dir: Path | None, photos: list[Photo] = (
     seen: dict[Path, str] = {}
 
     def prepare(photo: Photo) -> tuple[Path, str]:
-        data = rendition(photo, PRINT_LONG_SIDE, PRINT_JPEG_QUALITY, cache_dir)
+        data = rendition(photo, PRINT, cache_dir)
         name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
         if not (photo_dir / name).exists():
             (photo_dir / name).write_bytes(data)
@@ -92,6 +95,8 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
               width: str = "88") -> str:
     links = Links(photo=photo_url, story=lambda story: f"#{story.anchor}")
     ctx = context(edition, links)
+    if part.kind != "all":
+        ctx["timestamp"] = PART_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
         page_ref=lambda anchor: _page_ref(part, pages, anchor, width))

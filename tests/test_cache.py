@@ -10,9 +10,9 @@ from compiler.layout import LayoutJob
 from conftest import DAILY, REPO, make_photo, run_cli
 
 
-def _build(content, out, cache, edition=DAILY):
+def _build(content, out, cache, edition=DAILY, env=None):
     result = run_cli("build", content.root, "--out", out, "--date", "2026-11-25", "--quiet",
-                     "--cache-dir", cache, "--edition", edition)
+                     "--cache-dir", cache, "--edition", edition, env=env)
     assert result.returncode == 0, result.stderr
     report = json.loads((out / "daily-2026-11-25.report.json").read_text())
     return report["pdf_parts_laid_out"], (out / "daily-2026-11-25.pdf").read_bytes()
@@ -37,6 +37,23 @@ def test_correction_lays_out_only_its_part_and_matches_a_clean_build(content, tm
 
     _, clean_pdf = _build(content, tmp_path / "d", tmp_path / "fresh-cache")
     assert cached_pdf == clean_pdf, "a cached build is byte-identical to a clean one"
+
+
+def test_a_later_build_reuses_parts_but_carries_its_own_date(content, tmp_path):
+    """Nightly reruns have no SOURCE_DATE_EPOCH: the build time must not void the cache."""
+    import pikepdf
+
+    content.story("one", headline="One", section="National")
+    cache = tmp_path / "cache"
+    _build(content, tmp_path / "a", cache, env={"SOURCE_DATE_EPOCH": "1764028800"})
+    laid_out, data = _build(content, tmp_path / "b", cache,
+                            env={"SOURCE_DATE_EPOCH": "1764115200"})  # a day later
+    assert laid_out == 0
+    with pikepdf.open(tmp_path / "b" / "daily-2026-11-25.pdf") as pdf:
+        assert str(pdf.docinfo["/CreationDate"]).startswith("D:20251126")
+        xmp = pdf.Root.Metadata.read_bytes().decode()
+    assert "2025-11-26T00:00:00" in xmp
+    assert "2000-01-01" not in xmp and b"20000101" not in data
 
 
 def test_changing_the_edition_definition_invalidates_every_part(content, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import threading
 import zlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image
 
 from compiler.diagnostics import Severity
-from compiler.images import MAX_PIXELS, load_photo, rendition
+from compiler.images import MAX_PIXELS, PRINT, SCREEN, load_photo, rendition
 
 
 def png_header_only(path: Path, width: int, height: int) -> Path:
@@ -188,11 +189,12 @@ def photo_of(content, name, size, **kwargs):
 
 
 @pytest.mark.parametrize(
-    "size, limit", [((3000, 2000), 1600), ((1000, 2400), 1600), ((5000, 800), 2400)]
+    "size, wanted", [((3000, 2000), SCREEN), ((1000, 2400), SCREEN), ((5000, 800), PRINT)]
 )
-def test_rendition_long_side_is_at_most_the_limit_and_keeps_the_shape(content, size, limit):
+def test_rendition_long_side_is_at_most_the_limit_and_keeps_the_shape(content, size, wanted):
+    limit = wanted.long_side
     photo = photo_of(content, "big.jpg", size)
-    with Image.open(io.BytesIO(rendition(photo, limit, 80))) as image:
+    with Image.open(io.BytesIO(rendition(photo, wanted))) as image:
         assert image.format == "JPEG"
         assert max(image.size) == limit
         assert abs(image.size[0] / image.size[1] - size[0] / size[1]) < 0.01
@@ -200,19 +202,40 @@ def test_rendition_long_side_is_at_most_the_limit_and_keeps_the_shape(content, s
 
 def test_small_photos_are_not_enlarged(content):
     photo = photo_of(content, "small.jpg", (300, 200))
-    with Image.open(io.BytesIO(rendition(photo, 1600, 80))) as image:
-        assert image.size == (300, 200)
+    for wanted in (PRINT, SCREEN):
+        with Image.open(io.BytesIO(rendition(photo, wanted))) as image:
+            assert image.size == (300, 200)
 
 
 def test_rendition_is_reproducible_and_cached(content, tmp_path):
-    photo = photo_of(content, "repro.jpg", (2000, 1500))
-    first = rendition(photo, 1600, 78)
-    assert rendition(photo, 1600, 78) == first
+    photo = photo_of(content, "repro.jpg", (3000, 1500))
+    first = rendition(photo, SCREEN)
+    assert rendition(photo, SCREEN) == first
     cache = tmp_path / "cache"
-    assert rendition(photo, 1600, 78, cache) == first
-    assert len(list(cache.glob("*.jpg"))) == 1
-    assert rendition(photo, 1600, 78, cache) == first
-    assert rendition(photo, 1200, 78) != first
+    assert rendition(photo, SCREEN, cache) == first
+    assert len(list(cache.glob("*.jpg"))) == 2, "one decode leaves both copies"
+    assert rendition(photo, SCREEN, cache) == first
+    assert rendition(photo, PRINT, cache) == rendition(photo, PRINT)
+    assert rendition(photo, PRINT) != first
+
+
+def test_threads_asking_for_one_photo_share_one_decode(content, tmp_path, monkeypatch):
+    from compiler import images
+
+    photo = photo_of(content, "shared.jpg", (3000, 2000))
+    decodes = []
+    real_chain = images._chain
+    monkeypatch.setattr(images, "_chain", lambda data: decodes.append(1) or real_chain(data))
+    cache = tmp_path / "cache"
+    results = []
+    threads = [threading.Thread(target=lambda w=w: results.append(rendition(photo, w, cache)))
+               for w in (PRINT, SCREEN, PRINT, SCREEN)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(decodes) == 1
+    assert sorted(set(results)) == sorted({rendition(photo, PRINT), rendition(photo, SCREEN)})
 
 
 def test_rendition_strips_metadata_and_applies_orientation(content):
@@ -222,7 +245,7 @@ def test_rendition_strips_metadata_and_applies_orientation(content):
     exif[0x010F] = "Secret Camera Maker"
     Image.new("RGB", (400, 200), (200, 30, 30)).save(path, "JPEG", exif=exif)
     photo, _ = load(content, "../images/rotated.jpg", alt="x")
-    data = rendition(photo, 1600, 80)
+    data = rendition(photo, SCREEN)
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (200, 400)
         assert 0x0112 not in image.getexif()
@@ -233,6 +256,6 @@ def test_transparent_png_becomes_an_rgb_jpeg_on_white(content):
     path = content.root / "images" / "logo.png"
     Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(path, "PNG")
     photo, _ = load(content, "../images/logo.png", alt="x")
-    with Image.open(io.BytesIO(rendition(photo, 1600, 90))) as image:
+    with Image.open(io.BytesIO(rendition(photo, PRINT))) as image:
         assert image.mode == "RGB"
         assert min(image.getpixel((25, 25))) > 240

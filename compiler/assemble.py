@@ -7,6 +7,7 @@ the story is left out. Only an edition with no usable story at all fails.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -50,8 +51,10 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None)
     stories: list[Story] = []
     left_out: list[Path] = []
     seen_slugs: dict[str, Path] = {}
-    for path in files:
-        story, problems = read_story(path, content_root, config)
+    # Threads: checking a story's photo decodes it, and Pillow does that without the GIL.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        read = list(pool.map(lambda path: read_story(path, content_root, config), files))
+    for path, (story, problems) in zip(files, read, strict=True):
         diagnostics += problems
         if story is None:
             left_out.append(path)

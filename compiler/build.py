@@ -7,6 +7,7 @@ JSON report written beside the outputs tells the night editor what happened.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
+from .part_workers import PartWorkers
 from .pdf import render_pdf
 from .progress import Progress
 from .publish import atomic_write, remove_stale_parts
@@ -84,7 +86,19 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
     result = BuildResult(config, content_root)
     progress = progress or Progress(5, quiet=True)
     clock = time.perf_counter()
+    # The PDF's workers start first: WeasyPrint loads in them while the stories are read.
+    pool = (PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
+            if write and "pdf" in config.outputs else None)
+    try:
+        return _build(content_root, config, out_dir, day, strict, write, progress, cache_dir,
+                      pool, result, clock)
+    finally:
+        if pool is not None:
+            pool.close()
 
+
+def _build(content_root, config, out_dir, day, strict, write, progress, cache_dir, pool,
+           result, clock) -> BuildResult:
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
@@ -112,11 +126,12 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
             ThreadPoolExecutor(max_workers=1) as side:
         # One folder of photo copies for both outputs, so each photo is decoded once.
         photos = cache_dir / "photos" if cache_dir else Path(work) / "photos"
-        epub_job = (side.submit(build_epub, edition, photos)
+        fonts = cache_dir / "fonts" if cache_dir else None
+        epub_job = (side.submit(build_epub, edition, photos, fonts)
                     if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            printed = render_pdf(edition, Path(work), cache_dir, workers, photos)
+            printed = render_pdf(edition, Path(work), cache_dir, pool, photos)
             result.diagnostics += printed.problems
             if printed.edition is None:
                 return result
@@ -132,7 +147,7 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
                 result.included = [str(s.source.relative_to(content_root))
                                    for s in edition.stories]
                 if epub_job is not None:
-                    epub_job = side.submit(build_epub, edition, photos)
+                    epub_job = side.submit(build_epub, edition, photos, fonts)
         if epub_job is not None:
             progress.stage("Packing the EPUB")
             try:

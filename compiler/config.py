@@ -41,6 +41,11 @@ class EditionConfig:
     """Hosts the build may fetch from; empty means nothing is fetched from the network."""
     max_headline_chars: int = 140
     """Headlines longer than this get warning S010."""
+    stories_per_run: int = 4
+    """The PDF prints a section's stories in runs of this many, each starting a new
+    page. A correction lays out only its story's run again, so smaller runs make
+    corrections cheaper, at the cost of part-empty pages; 0 prints every section
+    as one run."""
     render_timeout: float = 120.0
     """Seconds one story may take to lay out before it is left out (R002)."""
     render_memory_mb: int = 2048
@@ -55,6 +60,7 @@ _FIELD_TYPES = {
     "title": str, "tagline": str, "publisher": str, "language": str, "page_size": str,
     "sections": list, "outputs": list, "website": str, "allowed_hosts": list,
     "max_headline_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
+    "stories_per_run": int,
     "retention_days": int,
 }
 
@@ -116,6 +122,8 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
         problems.append(diag("E003", "two sections have the same name once simplified "
                              f"for file names ({', '.join(values['sections'])})", path))
 
+    if values.get("stories_per_run", 0) < 0:
+        problems.append(diag("E003", "stories_per_run must be 0 or more", path))
     if problems:
         return None, problems
     return EditionConfig(name=path.stem, path=path, **values), []

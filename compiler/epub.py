@@ -71,7 +71,7 @@ def _document(uid: str, file_name: str, title: str, xhtml: str) -> epub.EpubItem
     return item
 
 
-def build_epub(edition: Edition, cache_dir=None) -> bytes:
+def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
     config = edition.config
     book = epub.EpubBook()
     book.set_identifier(edition.identifier)
@@ -131,8 +131,9 @@ def build_epub(edition: Edition, cache_dir=None) -> bytes:
     book.add_item(epub.EpubItem(uid="style", file_name="styles/reader.css",
                                 media_type="text/css", content=css.encode("utf-8")))
     for index, face in enumerate(FACES):
+        subset = subset_font(face.path, text, font_cache)
         book.add_item(epub.EpubItem(uid=f"font-{index:02d}", file_name=f"fonts/{face.file}",
-                                    media_type="font/ttf", content=subset_font(face.path, text)))
+                                    media_type="font/ttf", content=subset))
 
     book.toc = toc
     book.add_item(epub.EpubNcx())

@@ -30,14 +30,12 @@ from .pdf_merge import Bookmark, merge_parts
 from .print_parts import (
     FRONT_ANCHORS,
     PART_TIMESTAMP,
-    PHOTO_FOLDER,
-    PHOTO_SCHEME,
     Part,
     part_html,
     part_stylesheets,
-    photo_linker,
     plan_parts,
 )
+from .print_photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 MAX_NUMBERING_ROUNDS = 3
@@ -64,7 +62,7 @@ def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page:
          work_dir: Path) -> LayoutJob:
     return LayoutJob(
         html=part_html(edition, part, photo_url, pages, width),
-        stylesheets=tuple(part_stylesheets(edition, first_page)),
+        stylesheets=tuple(part_stylesheets(edition, first_page, part)),
         base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
         roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
         named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
@@ -110,18 +108,17 @@ class _Run:
         return outcome.results
 
 
-def _lay_out_all(run: _Run, parts: list[Part], jobs: dict[str, LayoutJob]
+def _lay_out_all(run: _Run, parts: list[Part], jobs: dict[str, LayoutJob], photos: PrintPhotos
                  ) -> dict[str, PartLayout]:
-    """Every part once, with placeholders; the biggest first, so two workers finish
-    close together."""
+    """Every part once, with placeholders, each as soon as its photos are ready."""
     layouts = {}
     for part in parts:
         cached = run.cache.get(jobs[part.key]) if run.cache else None
         if cached is not None:
             layouts[part.key] = cached
-    todo = sorted((p for p in parts if p.key not in layouts), key=lambda p: -len(p.stories))
-    results = run.run([Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p))
-                       for p in todo])
+    todo = [p for p in parts if p.key not in layouts]
+    results = run.run([Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p),
+                            lambda p=p: photos.ready(p.photos(run.edition))) for p in todo])
     for key, layout in results.items():
         layouts[key] = layout
         if run.cache:
@@ -131,14 +128,17 @@ def _lay_out_all(run: _Run, parts: list[Part], jobs: dict[str, LayoutJob]
 
 def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None,
                  work_dir: Path, image_cache) -> PdfResult:
+    # The longest parts go first, so the workers finish close together; the photos
+    # are made in that order too.
+    order = sorted(plan_parts(edition), key=lambda p: -p.weight(edition))
+    photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
+    photo_url = photos.url
     parts = plan_parts(edition)
-    photo_url = photo_linker(work_dir, image_cache,
-                             [s.photo for s in edition.stories if s.photo])
     width = placeholder(len(edition.stories))
-    jobs = {p.key: _job(edition, p, photo_url, None, width, 1, work_dir) for p in parts}
+    jobs = {p.key: _job(edition, p, photo_url, None, width, 1, work_dir) for p in order}
     run = _Run(edition, workers, cache)
     try:
-        layouts = _lay_out_all(run, parts, jobs)
+        layouts = _lay_out_all(run, order, jobs, photos)
         pages, first_pages = _numbering(parts, layouts)
         for _ in range(MAX_NUMBERING_ROUNDS):
             final = _write_all(run, parts, jobs, layouts, pages, first_pages, photo_url, width,
@@ -149,6 +149,7 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
             pages, first_pages = settled  # the front with real numbers took other pages
     finally:
         workers.release()
+        photos.close()
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],
                        _bookmarks(edition, has_back), (PART_TIMESTAMP, edition.timestamp))
@@ -221,7 +222,7 @@ def _blame(edition: Edition, part_keys: set[str], work_dir: Path, image_cache
     """Lay out each story of the failed parts alone, in its own limited process."""
     config = edition.config
     culprits = {}
-    photo_url = photo_linker(work_dir, image_cache)
+    photo_url = PrintPhotos(work_dir, image_cache).url
     for part in plan_parts(edition):
         if part.key not in part_keys:
             continue
@@ -240,10 +241,13 @@ def _blame(edition: Edition, part_keys: set[str], work_dir: Path, image_cache
 
 
 def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
-               workers: int | None = None, photo_cache: Path | None = None) -> PdfResult:
+               workers: int | PartWorkers | None = None, photo_cache: Path | None = None
+               ) -> PdfResult:
+    """``workers``: how many processes, or workers already started by the caller."""
     cache = PartCache(cache_dir / "parts") if cache_dir else None
     image_cache = photo_cache or (cache_dir / "photos" if cache_dir else work_dir / "photos")
-    pool = PartWorkers(workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
+    pool = workers if isinstance(workers, PartWorkers) else PartWorkers(
+        workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
     left_out: list[Diagnostic] = []
     try:
         while True:
@@ -268,7 +272,11 @@ def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
 def print_html(edition: Edition, work_dir: Path, cache_dir: Path | None = None) -> str:
     """The whole digest as one HTML document (editor's preview, benchmark baseline)."""
     whole = Part("all", "all", None, (), ())
-    return part_html(edition, whole, photo_linker(work_dir, cache_dir), None)
+    photos = PrintPhotos(work_dir, cache_dir, [s.photo for s in edition.stories if s.photo])
+    try:
+        return part_html(edition, whole, photos.url, None)
+    finally:
+        photos.close()  # waits: the preview serves the files
 
 
 def whole_stylesheets(edition: Edition) -> list[str]:

@@ -1,4 +1,4 @@
-"""The digest cut into parts (front, one per section, back) for separate layout.
+"""The digest cut into parts (front, runs of each section's stories, back) to lay out.
 
 Parts are laid out in parallel and joined, so nothing in a part may depend on
 CSS cross-references into another part. Page numbers come from ``page_ref``
@@ -8,24 +8,17 @@ number as text where the numbers are already known.
 
 from __future__ import annotations
 
-import hashlib
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from markupsafe import Markup
 
 from .fonts import font_face_css
-from .images import PRINT, rendition
-from .model import Edition, Photo, Section
+from .model import Edition, Photo, Section, Story
 from .page_slots import slot
 from .render import Links, context, environment, long_date
 from .resources import LAYOUTS_DIR
 
-PHOTO_SCHEME = "edition-photo"
-PHOTO_FOLDER = "print-photos"
 FRONT_ANCHORS = ("front-page", "contents")
 PART_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Parts carry this date, not the build's, so a part laid out last night still
@@ -43,6 +36,29 @@ class Part:
     """Anchors this part links to that live elsewhere; empty targets keep WeasyPrint's
     link annotations, and the join points them at the right page."""
     stories: tuple[str, ...] = ()
+    opener: bool = True
+    """False for a section's later runs: no section opener, so no section anchor."""
+
+    def run(self, edition: Edition) -> tuple[Story, ...]:
+        return tuple(edition.story_by_slug(slug) for slug in self.stories)
+
+    def photos(self, edition: Edition) -> list[Photo]:
+        stories = (edition.lead,) if self.kind == "front" else self.run(edition)
+        return [story.photo for story in stories if story.photo]
+
+    def weight(self, edition: Edition) -> int:
+        """Roughly how long the part takes to lay out, to send the longest first."""
+        if self.kind == "back":
+            return 600 * (len(edition.more_stories) + len(edition.related_in_edition))
+        return 1500 * len(self.photos(edition)) + sum(
+            len(story.body_html) for story in self.run(edition))
+
+
+def runs(section: Section, per_run: int) -> list[tuple[Story, ...]]:
+    """A section's stories in runs, each laid out as a part of its own (from a new
+    page); cut by count, so correcting a story never moves another run's stories."""
+    size = per_run or len(section.stories)
+    return [section.stories[i:i + size] for i in range(0, len(section.stories), size)]
 
 
 def plan_parts(edition: Edition) -> list[Part]:
@@ -51,44 +67,18 @@ def plan_parts(edition: Edition) -> list[Part]:
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
-        own = {section.anchor, *(s.anchor for s in section.stories)}
-        targets = {edition.story_by_slug(r.target).anchor for s in section.stories
-                   for r in s.related if r.target}
-        parts.append(Part(f"section-{section.slug}", "section", section, tuple(sorted(own)),
-                          tuple(sorted(targets - own)), tuple(s.slug for s in section.stories)))
+        for index, run in enumerate(runs(section, edition.config.stories_per_run)):
+            own = {*(s.anchor for s in run), *([section.anchor] if index == 0 else [])}
+            targets = {edition.story_by_slug(r.target).anchor for s in run
+                       for r in s.related if r.target}
+            key = f"section-{section.slug}" + (f"-{index + 1}" if index else "")
+            parts.append(Part(key, "section", section, tuple(sorted(own)),
+                              tuple(sorted(targets - own)), tuple(s.slug for s in run),
+                              opener=index == 0))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
                           tuple(sorted(s.anchor for s in edition.related_in_edition))))
     return parts
-
-
-def photo_linker(work_dir: Path, cache_dir: Path | None, photos: list[Photo] = ()):
-    """Print renditions addressed as ``edition-photo:NAME``: WeasyPrint names images
-    after their URL, so a temporary path would change the PDF's bytes every run.
-
-    The photos given are prepared up front on every core (Pillow releases the GIL
-    while it decodes, resamples and encodes), before any part is laid out."""
-    photo_dir = work_dir / PHOTO_FOLDER
-    photo_dir.mkdir(parents=True, exist_ok=True)
-    seen: dict[Path, str] = {}
-
-    def prepare(photo: Photo) -> tuple[Path, str]:
-        data = rendition(photo, PRINT, cache_dir)
-        name = f"{hashlib.sha256(data).hexdigest()[:20]}.jpg"
-        if not (photo_dir / name).exists():
-            (photo_dir / name).write_bytes(data)
-        return photo.source, f"{PHOTO_SCHEME}:{name}"
-
-    unique = list({photo.source: photo for photo in photos}.values())
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        seen.update(pool.map(prepare, unique))
-
-    def photo_url(photo: Photo) -> str:
-        if photo.source not in seen:
-            seen.update([prepare(photo)])
-        return seen[photo.source]
-
-    return photo_url
 
 
 def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | None,
@@ -97,9 +87,11 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     ctx = context(edition, links)
     if part.kind != "all":
         ctx["timestamp"] = PART_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    per_run = edition.config.stories_per_run
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
-        page_ref=lambda anchor: _page_ref(part, pages, anchor, width))
+        page_ref=lambda anchor: _page_ref(part, pages, anchor, width),
+        runs=lambda section: runs(section, per_run), run=part.run(edition))
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str):
@@ -115,13 +107,17 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def part_stylesheets(edition: Edition, first_page: int) -> list[str]:
-    """Fonts, the print CSS, then what differs per part: running heads and first folio."""
+def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
+                     ) -> list[str]:
+    """Fonts, the print CSS, then what differs per part: running heads and first folio
+    (a section's later runs have no opener to take the section's name from)."""
     config = edition.config
+    section = (f" @top-center {{ content: {_css_string(part.section.name)}; }}"
+               if part and not part.opener else "")
     running = (
         f"@page {{ size: {config.page_size};"
         f" @top-left {{ content: {_css_string(config.title)}; }}"
-        f" @top-right {{ content: {_css_string(long_date(edition.date))}; }} }}\n"
+        f" @top-right {{ content: {_css_string(long_date(edition.date))}; }}{section} }}\n"
     )
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"

@@ -26,10 +26,10 @@ from pathlib import Path
 from ..assemble import assemble
 from ..config import EditionConfig, load_config
 from ..fonts import FACES, font_face_css
-from ..pdf import PHOTO_FOLDER, PHOTO_SCHEME, print_html
+from ..pdf import print_html
+from ..print_photos import PHOTO_FOLDER, PHOTO_NAME, PHOTO_SCHEME
 from ..resources import FONTS_DIR, LAYOUTS_DIR
 
-PHOTO_NAME = re.compile(r"^[0-9a-f]{20}\.jpg$")
 PREVIEW_CSS = """
 html { background: #d9d6d0; }
 body { background: #fff; max-width: 190mm; margin: 24px auto; padding: 14mm 12mm;

@@ -48,8 +48,9 @@ def read_story(path: Path, content_root: Path, config: EditionConfig
     return _build_story(meta, body, body_line, text, path, content_root, config)
 
 
-class _TextDates(yaml.SafeLoader):
-    """Dates stay text, so an impossible date (2026-02-30) is S015, not a crash."""
+class _TextDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Dates stay text, so an impossible date (2026-02-30) is S015, not a crash.
+    LibYAML's parser when PyYAML has it: a tenth of the time per story."""
 
 
 _TextDates.yaml_implicit_resolvers = {

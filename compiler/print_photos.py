@@ -1,0 +1,74 @@
+"""Print copies of the photos, made in background threads while parts lay out.
+
+Parts address photos as ``edition-photo:NAME``: WeasyPrint names images after
+their URL, so a temporary path would change the PDF's bytes every run. NAME
+comes from the source file's content, so a part's HTML is known before its
+photos are ready; a part is only sent to a worker once they are (``ready``).
+Pillow releases the GIL while it decodes, resamples and encodes, so the threads
+use the cores the workers leave idle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from .images import PRINT, RENDITION_VERSION, rendition
+from .model import Photo
+
+PHOTO_SCHEME = "edition-photo"
+PHOTO_FOLDER = "print-photos"
+PHOTO_NAME = re.compile(r"^[0-9a-f]{24}-[0-9]+-v[0-9]+\.jpg$")
+"""What ``url`` names a photo; the editor's preview serves nothing else."""
+
+
+class PrintPhotos:
+    def __init__(self, work_dir: Path, cache_dir: Path | None, photos: list[Photo] = ()):
+        """Starts on ``photos`` at once, in the order given: the parts sent first
+        should come first."""
+        self.folder = work_dir / PHOTO_FOLDER
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.cache_dir = cache_dir
+        self.names: dict[Path, str] = {}
+        self.jobs: dict[Path, Future] = {}
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2,
+                                       thread_name_prefix="print-photo")
+        for photo in photos:
+            if photo.source not in self.jobs:
+                self.jobs[photo.source] = self.pool.submit(self._make, photo)
+
+    def _name(self, photo: Photo) -> str:
+        if photo.source not in self.names:
+            digest = hashlib.sha256(photo.source.read_bytes()).hexdigest()[:24]
+            self.names[photo.source] = f"{digest}-{PRINT.long_side}-v{RENDITION_VERSION}.jpg"
+        return self.names[photo.source]
+
+    def _make(self, photo: Photo) -> None:
+        target = self.folder / self._name(photo)
+        if not target.exists():
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(rendition(photo, PRINT, self.cache_dir))
+            tmp.replace(target)
+
+    def url(self, photo: Photo) -> str:
+        if photo.source not in self.jobs:  # not announced: made now, before it is used
+            self._make(photo)
+            done: Future = Future()
+            done.set_result(None)
+            self.jobs[photo.source] = done
+        return f"{PHOTO_SCHEME}:{self._name(photo)}"
+
+    def ready(self, photos) -> bool:
+        """True once every given photo is on disk; a photo that failed counts as ready
+        (the part then reports it missing, as for any unreadable image)."""
+        return all(self.jobs[p.source].done() for p in photos if p.source in self.jobs)
+
+    def wait(self) -> None:
+        for job in self.jobs.values():
+            job.exception()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

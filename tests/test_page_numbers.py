@@ -1,0 +1,169 @@
+"""Page numbers filled in after layout, and sections printed in runs of stories.
+
+Each part is laid out once with placeholder numbers; these tests check that the
+numbers written in afterwards are the real ones (folios, See also), that a number
+wider than the placeholder still comes out right, and that runs start new pages.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from compiler import pdf as pdf_module
+from compiler.assemble import assemble
+from compiler.config import load_config
+from compiler.diagnostics import Severity
+from compiler.print_parts import plan_parts
+from conftest import DAILY, pdftotext
+
+DAY = date(2026, 11, 25)
+PARAGRAPH = ("The council met on Tuesday to weigh the plan, and members asked for figures "
+             "on costs, timing and who would pay for the work over the coming years. ")
+
+
+def _edition(content, per_run: int | None = None, tmp_path: Path | None = None):
+    text = DAILY.read_text()
+    if per_run is not None:
+        text = re.sub(r"stories_per_run = \d+", f"stories_per_run = {per_run}", text)
+    definition = (tmp_path or content.root.parent) / "edition.toml"
+    definition.write_text(text)
+    config, problems = load_config(definition)
+    assert config is not None, problems
+    return assemble(content.root, config, DAY).edition
+
+
+def _many_stories(content, count: int, paragraphs: int = 6):
+    for n in range(count):
+        related = [{"headline": f"Story {count - 1}", "slug": f"story-{count - 1:02d}"}]
+        content.story(f"story-{n:02d}", headline=f"Story {n}", section="National",
+                      body=(PARAGRAPH * 5 + "\n\n") * paragraphs, related=related)
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    with pikepdf.open(pdf) as document:
+        count = len(document.pages)
+    return [pdftotext(pdf, "-layout", "-f", str(n), "-l", str(n)) for n in range(1, count + 1)]
+
+
+def _render(edition, tmp_path):
+    result = pdf_module.render_pdf(edition, tmp_path / "work", workers=2)
+    assert result.pdf is not None, result.problems
+    assert not [d for d in result.problems if d.severity is Severity.ERROR]
+    path = tmp_path / "edition.pdf"
+    path.write_bytes(result.pdf)
+    return path, result
+
+
+def _last_line(text: str) -> str:
+    return [line for line in text.splitlines() if line.strip()][-1].strip()
+
+
+def test_runs_cut_a_section_into_parts_of_n_stories(content, tmp_path):
+    _many_stories(content, 5, paragraphs=1)
+    parts = plan_parts(_edition(content, 2, tmp_path))
+    sections = [p for p in parts if p.kind == "section"]
+    assert [p.key for p in sections] == ["section-national", "section-national-2",
+                                        "section-national-3"]
+    assert [len(p.stories) for p in sections] == [2, 2, 1]
+    assert [p.opener for p in sections] == [True, False, False]
+    assert "section-national" in sections[0].anchors
+    assert all("section-national" not in p.anchors for p in sections[1:])
+    whole = [p for p in plan_parts(_edition(content, 0, tmp_path)) if p.kind == "section"]
+    assert [len(p.stories) for p in whole] == [5]
+
+
+def test_a_negative_run_length_is_refused(tmp_path):
+    definition = tmp_path / "edition.toml"
+    definition.write_text(re.sub(r"stories_per_run = \d+", "stories_per_run = -1",
+                                 DAILY.read_text()))
+    config, problems = load_config(definition)
+    assert config is None
+    assert [p.code for p in problems] == ["E003"]
+    assert "stories_per_run" in problems[0].message
+
+
+def test_folios_see_also_and_running_heads_are_right_on_every_page(content, tmp_path):
+    _many_stories(content, 6, paragraphs=8)
+    pdf, _ = _render(_edition(content, 2, tmp_path), tmp_path)
+    pages = _page_texts(pdf)
+    assert len(pages) >= 8
+    for number, text in enumerate(pages[1:], start=2):
+        assert _last_line(text) == str(number), f"folio of page {number}"
+        assert "NATIONAL" in text or "CONTENTS" in text or "MORE STORIES" in text.upper(), \
+            f"running head of page {number}"
+    starts = {int(m[1]): n for n, text in enumerate(pages, start=1)
+              for m in re.finditer(r"^\s*Story (\d+)\s*$", text, re.MULTILINE)}
+    # Runs of two: stories 2 and 4 open a run, so they head a fresh page.
+    for opener in (2, 4):
+        top = [line.strip() for line in pages[starts[opener] - 1].splitlines() if line.strip()]
+        assert top[1] == f"Story {opener}", top[:3]
+    see_also = {int(p) for p in re.findall(r"Story 5, page\s+(\d+)", " ".join(pages))}
+    assert see_also == {starts[5]}
+
+
+def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_path,
+                                                                 monkeypatch):
+    """A one-digit placeholder cannot hold page 12: those parts are laid out again with
+    their numbers, and every number still comes out right."""
+    _many_stories(content, 6, paragraphs=12)
+    edition = _edition(content, 2, tmp_path)
+    monkeypatch.setattr(pdf_module, "placeholder", lambda stories: "8")
+    pdf, result = _render(edition, tmp_path)
+    pages = _page_texts(pdf)
+    assert len(pages) >= 12, "the test needs two-digit page numbers"
+    for number, text in enumerate(pages[1:], start=2):
+        assert _last_line(text) == str(number)
+    starts = {int(m[1]): n for n, text in enumerate(pages, start=1)
+              for m in re.finditer(r"^\s*Story (\d+)\s*$", text, re.MULTILINE)}
+    assert starts[5] >= 10
+    see_also = {int(p) for p in re.findall(r"Story 5, page\s+(\d+)", " ".join(pages))}
+    assert see_also == {starts[5]}
+    assert result.laid_out > len(plan_parts(edition)) + 1, "some parts were laid out again"
+
+
+@pytest.fixture(scope="module")
+def weasyprint_document():
+    from compiler.fonts import font_face_css, isolate_fontconfig
+
+    isolate_fontconfig()
+    from weasyprint import CSS, HTML
+
+    from compiler.page_slots import slot
+
+    html = (f"<p>See also: a headline, page&#160;{slot('far', '888')}</p>"
+            f"<p>And page&#160;{slot('near', '888')}</p>")
+    sheets = [CSS(string=font_face_css(lambda face: face.path.as_uri())),
+              CSS(string='@page { size: A6; @bottom-center { content: counter(page); } }'
+                         ' body { font-family: "Edition Sans"; }'
+                         ' .page-slot { font-variant-numeric: tabular-nums; }')]
+    return HTML(string=html).render(stylesheets=sheets)
+
+
+def test_fill_writes_numbers_and_recentres_the_folio(weasyprint_document):
+    from weasyprint.formatting_structure import boxes
+
+    from compiler.page_slots import fill, slots_of
+
+    assert slots_of(weasyprint_document) == ["far", "near"]
+
+    def folio():
+        page = weasyprint_document.pages[0]._page_box
+        margin = next(b for b in page.descendants()
+                      if isinstance(b, boxes.MarginBox) and b.at_keyword == "@bottom-center")
+        return next(b for b in margin.descendants() if isinstance(b, boxes.TextBox))
+
+    centre = folio().position_x + folio().width / 2
+    for numbers, first in (({"far": 123, "near": 7}, 100), ({"far": 4, "near": 56}, 9)):
+        fill(weasyprint_document, numbers, first)
+        texts = [b.text for b in weasyprint_document.pages[0]._page_box.descendants()
+                 if isinstance(b, boxes.TextBox)]
+        assert str(numbers["far"]) in texts and str(numbers["near"]) in texts
+        assert folio().text == str(first)
+        assert folio().position_x + folio().width / 2 == pytest.approx(centre)
+    text = weasyprint_document.write_pdf()
+    assert b"%PDF" in text[:8]

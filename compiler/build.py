@@ -20,6 +20,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
+from .memory import give_back
 from .part_workers import PartWorkers
 from .pdf import render_pdf
 from .progress import Progress
@@ -127,7 +128,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
         # One folder of photo copies for both outputs, so each photo is decoded once.
         photos = cache_dir / "photos" if cache_dir else Path(work) / "photos"
         fonts = cache_dir / "fonts" if cache_dir else None
-        epub_job = (side.submit(build_epub, edition, photos, fonts)
+        epub_job = (side.submit(_packed_epub, edition, photos, fonts)
                     if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
@@ -147,7 +148,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
                 result.included = [str(s.source.relative_to(content_root))
                                    for s in edition.stories]
                 if epub_job is not None:
-                    epub_job = side.submit(build_epub, edition, photos, fonts)
+                    epub_job = side.submit(_packed_epub, edition, photos, fonts)
         if epub_job is not None:
             progress.stage("Packing the EPUB")
             try:
@@ -174,6 +175,12 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     write_report(result, out_dir / f"{edition.file_stem}.report.json")
     progress.stage("Done")
     return result
+
+
+def _packed_epub(edition, photos: Path, fonts: Path | None) -> bytes:
+    data = build_epub(edition, photos, fonts)
+    give_back()  # while the PDF's parts are still being laid out
+    return data
 
 
 def write_report(result: BuildResult, path: Path) -> None:

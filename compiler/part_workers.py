@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any
 
-RENDER, WRITE, RENDER_WRITE, RELEASE, STOP = "render", "write", "render+write", "release", "stop"
+RENDER, WRITE, RENDER_WRITE, STOP = "render", "write", "render+write", "stop"
 
 
 @dataclass
@@ -57,6 +57,7 @@ def _allow(memory_mb: int) -> None:
 
 def _serve(conn, memory_mb: int) -> None:
     from .layout import render_part, write_part  # WeasyPrint loads while the parent reads
+    from .memory import give_back
 
     held = {}
     while True:
@@ -66,13 +67,11 @@ def _serve(conn, memory_mb: int) -> None:
             return
         if kind == STOP:
             return
-        if kind == RELEASE:
-            held.clear()
-            continue
         try:
             if kind == WRITE:
                 numbers, first_page = payload
-                reply = write_part(held[key], numbers, first_page)
+                reply = write_part(held.pop(key), numbers, first_page)
+                give_back()  # a written part's pages are no longer needed here
             else:
                 _allow(memory_mb)
                 job, numbers, first_page = payload
@@ -138,12 +137,6 @@ class PartWorkers:
 
     def holder(self, key: str) -> _Worker | None:
         return next((w for w in self.workers if key in w.holds), None)
-
-    def release(self) -> None:
-        for worker in self.workers:
-            if worker.holds:
-                worker.conn.send((RELEASE, "", None))
-                worker.holds.clear()
 
     def close(self) -> None:
         for worker in self.workers:
@@ -212,4 +205,6 @@ class PartWorkers:
             outcome.laid_out += 1
         if task.kind == RENDER:
             worker.holds.add(task.key)
+        elif task.kind == WRITE:
+            worker.holds.discard(task.key)
         outcome.results[task.key] = value

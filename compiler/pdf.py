@@ -23,6 +23,7 @@ from .diagnostics import Diagnostic, diag
 from .isolate import run_limited
 from .labels import labels
 from .layout import LayoutJob, PartLayout, lay_out
+from .memory import give_back
 from .model import Edition, Section, Story
 from .page_slots import placeholder, too_wide
 from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
@@ -148,8 +149,11 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
                 break
             pages, first_pages = settled  # the front with real numbers took other pages
     finally:
-        workers.release()
+        # Workers hold every part until it is written: let them go before the join,
+        # the build's other big moment for memory (a retry starts new ones).
+        workers.close()
         photos.close()
+        give_back()
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],
                        _bookmarks(edition, has_back), (PART_TIMESTAMP, edition.timestamp))

@@ -168,11 +168,10 @@ def _write_all(run: _Run, parts, jobs, layouts, pages, first_pages, photo_url, w
     front and parts whose numbers outgrow the placeholder, laid out with them."""
     final: dict[str, PartLayout] = {}
     tasks, exact_jobs, numbers = [], {}, {}
-    last_page = max(first_pages[p.key] + layouts[p.key].pages for p in parts)
     for part in parts:
         key, first = part.key, first_pages[part.key]
         numbers[key] = {anchor: pages[anchor] for anchor in layouts[key].slots}
-        if part.kind == "front" or too_wide(numbers[key], last_page, width):
+        if part.kind == "front" or too_wide(numbers[key], width):
             job = exact_jobs[key] = _job(run.edition, part, photo_url, pages, width, first,
                                          work_dir)
             cached = run.cache.get(job) if run.cache else None
@@ -278,9 +277,11 @@ def print_html(edition: Edition, work_dir: Path, cache_dir: Path | None = None) 
     whole = Part("all", "all", None, (), ())
     photos = PrintPhotos(work_dir, cache_dir, [s.photo for s in edition.stories if s.photo])
     try:
-        return part_html(edition, whole, photos.url, None)
+        html = part_html(edition, whole, photos.url, None)
+        photos.wait()  # the preview serves the files, the baseline lays them out
+        return html
     finally:
-        photos.close()  # waits: the preview serves the files
+        photos.close()
 
 
 def whole_stylesheets(edition: Edition) -> list[str]:

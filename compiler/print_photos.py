@@ -71,4 +71,5 @@ class PrintPhotos:
             job.exception()
 
     def close(self) -> None:
+        """Photos not started yet are dropped: call ``wait`` first to have them all."""
         self.pool.shutdown(wait=True, cancel_futures=True)

@@ -167,3 +167,20 @@ def test_fill_writes_numbers_and_recentres_the_folio(weasyprint_document):
         assert folio().position_x + folio().width / 2 == pytest.approx(centre)
     text = weasyprint_document.write_pdf()
     assert b"%PDF" in text[:8]
+
+
+def test_the_whole_document_names_only_photos_that_are_on_disk(content, tmp_path):
+    """The preview and the benchmark's baseline lay out print_html: every photo it names
+    must have been made, however many there are (more than the threads making them)."""
+    from compiler.pdf import print_html
+    from compiler.print_photos import PHOTO_FOLDER, PHOTO_SCHEME
+
+    for n in range(8):
+        content.photo(f"p{n}.jpg", size=(900, 600), color=(20 * n, 90, 140))
+        content.story(f"s{n}", headline=f"Photo story {n}", section="National",
+                      image={"src": f"../images/p{n}.jpg", "alt": f"photo {n}"})
+    html = print_html(_edition(content, 4, tmp_path), tmp_path / "work")
+    names = re.findall(rf"{PHOTO_SCHEME}:([^\"']+)", html)
+    assert len(set(names)) == 8
+    for name in names:
+        assert (tmp_path / "work" / PHOTO_FOLDER / name).stat().st_size > 1000

@@ -50,7 +50,8 @@ class PartCache:
         return self._load(job.key(fingerprint()))
 
     def put(self, job: LayoutJob, layout: PartLayout) -> None:
-        atomic_write(self._path(job.key(fingerprint())), pickle.dumps(layout, protocol=4))
+        atomic_write(self._path(job.key(fingerprint())), pickle.dumps(layout, protocol=4),
+                     durable=False)
 
     @staticmethod
     def _pdf_key(job: LayoutJob, numbers: dict[str, int], first_page: int) -> str:
@@ -65,4 +66,4 @@ class PartCache:
     def put_pdf(self, job: LayoutJob, numbers: dict[str, int], first_page: int,
                 data: bytes) -> None:
         atomic_write(self._path(self._pdf_key(job, numbers, first_page)),
-                     pickle.dumps(data, protocol=4))
+                     pickle.dumps(data, protocol=4), durable=False)

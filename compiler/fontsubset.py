@@ -33,7 +33,7 @@ def subset_font(path: Path, text: str, cache_dir: Path | None = None) -> bytes:
         return cached.read_bytes()
     except OSError:
         data = _subset(path, characters)
-        atomic_write(cached, data)
+        atomic_write(cached, data, durable=False)
         return data
 
 

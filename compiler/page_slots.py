@@ -5,9 +5,11 @@ reference holds a placeholder as wide as the widest number the edition can
 reach, and folios count from 1. Once every part's length is known, the real
 numbers go into the laid-out text boxes and WeasyPrint draws those instead.
 Nothing moves: page references end their line (the templates keep them last),
-so a narrower number leaves only space after it, and a folio is re-centred in
-its margin box. A number wider than the placeholder cannot be filled in; that
-part is laid out again with its numbers as plain text (``too_wide``).
+so a narrower number leaves only space after it; a contents number is moved to
+keep its right edge (its box keeps the placeholder's width, so the leaders all
+end in one column), and a folio is re-centred in its margin box. A number wider
+than the placeholder cannot be filled in; that part is laid out again with its
+numbers as plain text (``too_wide``).
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ def placeholder(stories: int) -> str:
     return "8" * len(str(3 * stories + 10))
 
 
-def slot(anchor: str, text: str) -> Markup:
-    return Markup(f'<span class="{SLOT_CLASS}" data-page-of="{Markup.escape(anchor)}">'
-                  f"{Markup.escape(text)}</span>")
+def slot(anchor: str, text: str, align: str = "left") -> Markup:
+    return Markup(f'<span class="{SLOT_CLASS}" data-page-of="{Markup.escape(anchor)}"'
+                  f' data-align="{align}">{Markup.escape(text)}</span>')
 
 
 def too_wide(numbers: dict[str, int], width: str) -> bool:
@@ -86,4 +88,5 @@ def fill(document, numbers: dict[str, int], first_page: int) -> None:
                         _put(text, str(first_page + index), "center")
             elif isinstance(box, boxes.TextBox) and box.element is not None \
                     and box.element.get("class") == SLOT_CLASS:
-                _put(box, str(numbers[box.element.get("data-page-of")]), "left")
+                element = box.element
+                _put(box, str(numbers[element.get("data-page-of")]), element.get("data-align"))

@@ -109,14 +109,17 @@ class _Worker:
         self.conn.send((task.kind, task.key, task.payload))
 
     def stop(self, kill: bool = False) -> None:
-        if not kill:
+        """An idle worker is asked to stop; a busy one (its result is no longer
+        wanted) or an unresponsive one is killed."""
+        if not kill and self.task is None:
             try:
                 self.conn.send((STOP, "", None))
+                self.process.join(5)
             except OSError:
-                kill = True
-        if kill and self.process.is_alive():
+                pass
+        if self.process.is_alive():
             self.process.kill()
-        self.process.join(10)
+        self.process.join(5)
         self.conn.close()
 
 
@@ -147,8 +150,11 @@ class PartWorkers:
         worker.stop(kill=True)
         self.workers[self.workers.index(worker)] = _Worker(self.context, self.memory_mb)
 
-    def run(self, tasks: list[Task]) -> Outcome:
-        """Run tasks in the order given, writes on the worker holding their part."""
+    def run(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
+            ) -> Outcome:
+        """Run tasks in the order given, writes on the worker holding their part.
+        ``then`` sees each result as it comes and may answer with more tasks: a part
+        is written as soon as its page numbers are known, while others still lay out."""
         self.start()
         outcome = Outcome()
         pending = list(tasks)
@@ -166,7 +172,9 @@ class PartWorkers:
             if pending:
                 timeout = min(timeout, 0.05)
             for conn in wait([w.conn for w in busy], timeout):
-                self._receive(next(w for w in busy if w.conn is conn), outcome)
+                done = self._receive(next(w for w in busy if w.conn is conn), outcome)
+                if done and then:
+                    pending.extend(then(*done))
             for worker in [w for w in self.workers if w.task]:
                 if time.monotonic() > worker.deadline:
                     outcome.failures[worker.task.key] = "timed out"
@@ -186,7 +194,7 @@ class PartWorkers:
             pending.remove(task)
             worker.send(task)
 
-    def _receive(self, worker: _Worker, outcome: Outcome) -> None:
+    def _receive(self, worker: _Worker, outcome: Outcome) -> tuple[Task, Any] | None:
         task = worker.task
         try:
             status, _, value = worker.conn.recv()
@@ -195,12 +203,12 @@ class PartWorkers:
             code = worker.process.exitcode
             outcome.failures[task.key] = f"render process died (exit code {code})"
             self._replace(worker)
-            return
+            return None
         worker.task = None
         if status != "ok":
             outcome.failures[task.key] = value
             self._replace(worker)  # a worker that failed may be in any state
-            return
+            return None
         if task.kind != WRITE:
             outcome.laid_out += 1
         if task.kind == RENDER:
@@ -208,3 +216,4 @@ class PartWorkers:
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         outcome.results[task.key] = value
+        return task, value

@@ -86,119 +86,147 @@ def _numbering(parts: list[Part], layouts: dict[str, PartLayout]):
 
 
 class _Run:
-    """One attempt at the edition's PDF: workers plus the cache, counting layouts."""
+    """One attempt at the edition's PDF: workers plus the cache, counting layouts,
+    and every part's layout and written PDF as they come."""
 
-    def __init__(self, edition: Edition, workers: PartWorkers, cache: PartCache | None):
-        self.edition, self.workers, self.cache = edition, workers, cache
+    def __init__(self, edition: Edition, workers: PartWorkers, cache: PartCache | None,
+                 jobs: dict[str, LayoutJob], exact_job):
+        self.edition, self.workers, self.cache, self.jobs = edition, workers, cache, jobs
+        self.exact_job = exact_job  # (part, pages, first page) -> job with numbers as text
         self.laid_out = 0
+        self.layouts: dict[str, PartLayout] = {}
+        self.final: dict[str, PartLayout] = {}
+        self.used: dict[str, tuple[dict, int]] = {}
+        """Numbers and first page each written part got, to check against the end."""
+        self.exact: dict[str, LayoutJob] = {}
 
     def seconds(self, part: Part) -> float:
         return self.edition.config.render_timeout * (1 + len(part.stories) / 4)
 
-    def run(self, tasks: list[Task]) -> dict:
-        outcome = self.workers.run(tasks)
+    def run(self, tasks: list[Task], then=None) -> None:
+        outcome = self.workers.run(tasks, then)
         self.laid_out += outcome.laid_out
-        failures = dict(outcome.failures)
-        for key, value in outcome.results.items():
-            problems = value.problems if isinstance(value, PartLayout) else value[1]
-            errors = [d for d in problems if d.code == "R001"]
-            if errors:
-                failures[key] = errors[0].message
-        if failures:
-            raise _PartFailed(failures)
-        return outcome.results
+        if outcome.failures:
+            raise _PartFailed(outcome.failures)
+
+    def check(self, key: str, problems) -> None:
+        if errors := [d for d in problems if d.code == "R001"]:
+            raise _PartFailed({key: errors[0].message})
+
+    def laid_out_part(self, key: str, layout: PartLayout) -> None:
+        self.check(key, layout.problems)
+        self.layouts[key] = layout
+        if self.cache:
+            self.cache.put(self.jobs[key], layout)
+
+    def write_task(self, part: Part, pages: dict[str, int], first: int, width: str
+                   ) -> Task | None:
+        """How to write a part with its numbers: from the cache (no task), by filling
+        them into the kept layout, or by laying it out again (with them as text when
+        they outgrow the placeholder)."""
+        key = part.key
+        numbers = {anchor: pages[anchor] for anchor in self.layouts[key].slots}
+        self.used[key] = (numbers, first)
+        if too_wide(numbers, width):
+            job = self.exact[key] = self.exact_job(part, pages, first)
+            cached = self.cache.get(job) if self.cache else None
+            if cached is not None and cached.pdf is not None:
+                self.final[key] = cached
+                return None
+            return Task(key, RENDER_WRITE, (job, None, first), self.seconds(part))
+        self.exact.pop(key, None)
+        data = self.cache.get_pdf(self.jobs[key], numbers, first) if self.cache else None
+        if data is not None:
+            self.final[key] = replace(self.layouts[key], pdf=data)
+            return None
+        if self.workers.holder(key):
+            return Task(key, WRITE, (numbers, first), self.seconds(part))
+        return Task(key, RENDER_WRITE, (self.jobs[key], numbers, first), self.seconds(part))
+
+    def written(self, key: str, value) -> None:
+        if isinstance(value, PartLayout):
+            final = value
+        else:
+            data, problems = value
+            final = replace(self.layouts[key], pdf=data,
+                            problems=self.layouts[key].problems + problems)
+        self.check(key, final.problems)
+        self.final[key] = final
+        if self.cache and key in self.exact:
+            self.cache.put(self.exact[key], final)
+        elif self.cache:
+            numbers, first = self.used[key]
+            self.cache.put_pdf(self.jobs[key], numbers, first, final.pdf)
 
 
-def _lay_out_all(run: _Run, parts: list[Part], jobs: dict[str, LayoutJob], photos: PrintPhotos
-                 ) -> dict[str, PartLayout]:
-    """Every part once, with placeholders, each as soon as its photos are ready."""
-    layouts = {}
-    for part in parts:
-        cached = run.cache.get(jobs[part.key]) if run.cache else None
-        if cached is not None:
-            layouts[part.key] = cached
-    todo = [p for p in parts if p.key not in layouts]
-    results = run.run([Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p),
-                            lambda p=p: photos.ready(p.photos(run.edition))) for p in todo])
-    for key, layout in results.items():
-        layouts[key] = layout
-        if run.cache:
-            run.cache.put(jobs[key], layout)
-    return layouts
+def _writable(run: _Run, parts: list[Part], done: set[str], width: str) -> list[Task]:
+    """Parts whose numbers are all known now: every part up to the last one they need
+    (their own first page, the pages they refer to) is laid out."""
+    known = next((i for i, p in enumerate(parts) if p.key not in run.layouts), len(parts))
+    owner = {a: i for i, p in enumerate(parts) for a in p.anchors}
+    pages, first_pages = _numbering(parts[:known], run.layouts)
+    tasks = []
+    for part in parts[:known]:
+        if part.key in done or any(owner[a] >= known for a in run.layouts[part.key].slots):
+            continue
+        done.add(part.key)
+        if task := run.write_task(part, pages, first_pages[part.key], width):
+            tasks.append(task)
+    return tasks
 
 
 def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None,
                  work_dir: Path, image_cache) -> PdfResult:
+    parts = plan_parts(edition)
     # The longest parts go first, so the workers finish close together; the photos
     # are made in that order too.
-    order = sorted(plan_parts(edition), key=lambda p: -p.weight(edition))
+    order = sorted(parts, key=lambda p: -p.weight(edition))
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
-    photo_url = photos.url
-    parts = plan_parts(edition)
     width = placeholder(len(edition.stories))
-    jobs = {p.key: _job(edition, p, photo_url, None, width, 1, work_dir) for p in order}
-    run = _Run(edition, workers, cache)
+    jobs = {p.key: _job(edition, p, photos.url, None, width, 1, work_dir) for p in order}
+    run = _Run(edition, workers, cache, jobs, lambda part, pages, first: _job(
+        edition, part, photos.url, pages, width, first, work_dir))
+    done: set[str] = set()
+
+    def then(task: Task, value) -> list[Task]:
+        if task.kind == RENDER:
+            run.laid_out_part(task.key, value)
+            return _writable(run, parts, done, width)
+        run.written(task.key, value)
+        return []
+
     try:
-        layouts = _lay_out_all(run, order, jobs, photos)
-        pages, first_pages = _numbering(parts, layouts)
+        for part in parts:
+            cached = cache.get(jobs[part.key]) if cache else None
+            if cached is not None:
+                run.layouts[part.key] = cached
+        renders = [Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p),
+                        lambda p=p: photos.ready(p.photos(edition)))
+                   for p in order if p.key not in run.layouts]
+        run.run(renders + _writable(run, parts, done, width), then)
         for _ in range(MAX_NUMBERING_ROUNDS):
-            final = _write_all(run, parts, jobs, layouts, pages, first_pages, photo_url, width,
-                               work_dir)
-            settled = _numbering(parts, final)
-            if settled == (pages, first_pages):
+            # A part laid out again with its numbers as text may have taken other pages.
+            pages, first_pages = _numbering(parts, run.final)
+            stale = [p for p in parts
+                     if run.used[p.key] != ({a: pages[a] for a in run.layouts[p.key].slots},
+                                            first_pages[p.key])]
+            if not stale:
                 break
-            pages, first_pages = settled  # the front with real numbers took other pages
+            run.run([t for p in stale
+                     if (t := run.write_task(p, pages, first_pages[p.key], width))], then)
     finally:
         # Workers hold every part until it is written: let them go before the join,
         # the build's other big moment for memory (a retry starts new ones).
         workers.close()
         photos.close()
         give_back()
+    final = run.final
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],
                        _bookmarks(edition, has_back), (PART_TIMESTAMP, edition.timestamp))
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     return PdfResult(edition, data, sum(final[p.key].pages for p in parts), problems,
                      run.laid_out)
-
-
-def _write_all(run: _Run, parts, jobs, layouts, pages, first_pages, photo_url, width,
-               work_dir) -> dict[str, PartLayout]:
-    """Each part written with its numbers: filled into the kept layout, or, for the
-    front and parts whose numbers outgrow the placeholder, laid out with them."""
-    final: dict[str, PartLayout] = {}
-    tasks, exact_jobs, numbers = [], {}, {}
-    for part in parts:
-        key, first = part.key, first_pages[part.key]
-        numbers[key] = {anchor: pages[anchor] for anchor in layouts[key].slots}
-        if part.kind == "front" or too_wide(numbers[key], width):
-            job = exact_jobs[key] = _job(run.edition, part, photo_url, pages, width, first,
-                                         work_dir)
-            cached = run.cache.get(job) if run.cache else None
-            if cached is not None and cached.pdf is not None:
-                final[key] = cached
-            else:
-                tasks.append(Task(key, RENDER_WRITE, (job, None, first), run.seconds(part)))
-            continue
-        data = run.cache.get_pdf(jobs[key], numbers[key], first) if run.cache else None
-        if data is not None:
-            final[key] = replace(layouts[key], pdf=data)
-        elif run.workers.holder(key):
-            tasks.append(Task(key, WRITE, (numbers[key], first), run.seconds(part)))
-        else:
-            tasks.append(Task(key, RENDER_WRITE, (jobs[key], numbers[key], first),
-                              run.seconds(part)))
-    for key, value in run.run(tasks).items():
-        if isinstance(value, PartLayout):
-            final[key] = value
-        else:
-            data, problems = value
-            final[key] = replace(layouts[key], pdf=data, problems=layouts[key].problems + problems)
-        if run.cache and key in exact_jobs:
-            run.cache.put(exact_jobs[key], final[key])
-        elif run.cache:
-            run.cache.put_pdf(jobs[key], numbers[key], first_pages[key], final[key].pdf)
-    return final
 
 
 def _bookmarks(edition: Edition, has_back: bool) -> list[Bookmark]:

@@ -90,17 +90,17 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     per_run = edition.config.stories_per_run
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
-        page_ref=lambda anchor: _page_ref(part, pages, anchor, width),
+        page_ref=lambda anchor, align="left": _page_ref(part, pages, anchor, width, align),
         runs=lambda section: runs(section, per_run), run=part.run(edition))
 
 
-def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str):
+def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str):
     """A slot as wide as ``width`` to fill in after layout, or the number as text
     when it is known; in one whole document, WeasyPrint's own target-counter (the
     preview and the benchmark's baseline use that)."""
     if part.kind == "all":
         return Markup(f'<span class="page-number" data-target="#{anchor}"></span>')
-    return str(pages[anchor]) if pages else slot(anchor, width)
+    return str(pages[anchor]) if pages else slot(anchor, width, align)
 
 
 def _css_string(text: str) -> str:

@@ -25,7 +25,7 @@ def test_correction_lays_out_only_its_part_and_matches_a_clean_build(content, tm
                           section=section, body="News of the day, told plainly. " * 60 + "\n")
     cache = tmp_path / "cache"
     first, _ = _build(content, tmp_path / "a", cache)
-    assert first == 4 + 1  # front + three sections once, then the front with its numbers
+    assert first == 4  # front + three sections, once each
 
     again, _ = _build(content, tmp_path / "b", cache)
     assert again == 0, "an unchanged edition is served from the cache"
@@ -63,7 +63,7 @@ def test_changing_the_edition_definition_invalidates_every_part(content, tmp_pat
     renamed = tmp_path / "daily.toml"
     renamed.write_text(DAILY.read_text().replace("The Phnom Penh Daily", "The Evening Edition"))
     laid_out, _ = _build(content, tmp_path / "b", cache, edition=renamed)
-    assert laid_out == 2 + 1, "every part laid out again: the masthead is on every page"
+    assert laid_out == 2, "every part laid out again: the masthead is on every page"
 
 
 def _job(css: str) -> LayoutJob:
@@ -118,6 +118,6 @@ def test_a_correction_that_moves_pages_still_matches_a_clean_build(content, tmp_
     laid_out, cached_pdf = _build(content, tmp_path / "b", cache)
     _, clean_pdf = _build(content, tmp_path / "c", tmp_path / "fresh-cache")
     assert cached_pdf == clean_pdf
-    # National; Business and More stories again for their new folios (their layouts came
-    # from the cache, so no worker kept them); the front for its new numbers.
+    # National; the front, Business and More stories again for their new numbers (their
+    # layouts came from the cache, so no worker kept them).
     assert laid_out == 4

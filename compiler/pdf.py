@@ -178,9 +178,10 @@ def _writable(run: _Run, parts: list[Part], done: set[str], width: str) -> list[
 def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None,
                  work_dir: Path, image_cache) -> PdfResult:
     parts = plan_parts(edition)
-    # The longest parts go first, so the workers finish close together; the photos
-    # are made in that order too.
-    order = sorted(parts, key=lambda p: -p.weight(edition))
+    # The front first: every part's first page waits on its length, so parts can be
+    # written while others still lay out. Then the longest, so the workers finish
+    # close together. The photos are made in that order too.
+    order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
     width = placeholder(len(edition.stories))
     jobs = {p.key: _job(edition, p, photos.url, None, width, 1, work_dir) for p in order}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -50,7 +51,10 @@ def _shift_headings(value, delta: int) -> Markup:
                          str(value)))
 
 
+@cache
 def environment(kind: str) -> Environment:
+    """One per kind and process, so each template is compiled once per build (twenty
+    parts each compiling the print templates cost most of a correction's setup)."""
     env = Environment(
         loader=FileSystemLoader(str(LAYOUTS_DIR / kind)),
         autoescape=select_autoescape(["html", "xhtml", "j2"], default=True),

@@ -65,7 +65,7 @@ def load_photo(spec: dict, story_path: Path, content_root: Path, line: int | Non
     path = candidate.resolve()
     if not path.is_file():
         return None, [diag("P001", src, story_path, line)]
-    size, problem = _probe(path)
+    size, problem, digest = _probe(path)
     if problem:
         code, detail = problem
         return None, [diag(code, f"{src}: {detail}", story_path, line)]
@@ -75,17 +75,24 @@ def load_photo(spec: dict, story_path: Path, content_root: Path, line: int | Non
     return Photo(
         source=path, width=size[0], height=size[1], caption=caption,
         credit=" ".join(str(spec.get("credit") or "").split()), alt=alt or caption,
+        digest=digest,
     ), notes
 
 
-def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None]:
+def _probe(path: Path) -> tuple[tuple[int, int], tuple[str, str] | None, str]:
     if path.stat().st_size > MAX_FILE_BYTES:
-        return (0, 0), ("P004", f"file is over {MAX_FILE_BYTES // 2**20} MB")
+        return (0, 0), ("P004", f"file is over {MAX_FILE_BYTES // 2**20} MB"), ""
+    data = path.read_bytes()
+    size, problem = _check(data)
+    return size, problem, hashlib.sha256(data).hexdigest()
+
+
+def _check(data: bytes) -> tuple[tuple[int, int], tuple[str, str] | None]:
     try:
         with warnings.catch_warnings():
             # Pillow warns on big images before our own pixel check reports P004.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(io.BytesIO(data))
         with image:
             if image.format not in FORMATS:
                 return (0, 0), ("P003", f"{image.format} is not a supported format")
@@ -114,8 +121,8 @@ def rendition(photo: Photo, size: Size, cache_dir: Path | None = None) -> bytes:
     the print-size image, so a copy's bytes never depend on which was asked for
     first; threads asking for the same photo wait for one another instead of
     decoding it twice."""
-    data = photo.source.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    data = None if photo.digest else photo.source.read_bytes()
+    digest = photo.digest or hashlib.sha256(data).hexdigest()
 
     def cached(wanted: Size) -> Path | None:
         name = f"{digest}-{wanted.long_side}-{wanted.quality}-v{RENDITION_VERSION}.jpg"
@@ -127,6 +134,10 @@ def rendition(photo: Photo, size: Size, cache_dir: Path | None = None) -> bytes:
     with _lock(digest):
         if path and path.is_file():
             return path.read_bytes()
+        if data is None:
+            data = photo.source.read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:  # changed since it was checked
+                return _chain(data)[size]
         made = _chain(data)
         for wanted, copy in made.items():
             if target := cached(wanted):

@@ -35,6 +35,9 @@ class Photo:
     caption: str = ""
     credit: str = ""
     alt: str = ""
+    digest: str = ""
+    """SHA-256 of the file as checked: names its copies, so they are found without
+    reading the file again."""
 
 
 @dataclass(frozen=True)

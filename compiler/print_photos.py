@@ -42,7 +42,7 @@ class PrintPhotos:
 
     def _name(self, photo: Photo) -> str:
         if photo.source not in self.names:
-            digest = hashlib.sha256(photo.source.read_bytes()).hexdigest()[:24]
+            digest = (photo.digest or hashlib.sha256(photo.source.read_bytes()).hexdigest())[:24]
             self.names[photo.source] = f"{digest}-{PRINT.long_side}-v{RENDITION_VERSION}.jpg"
         return self.names[photo.source]
 

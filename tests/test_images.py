@@ -13,6 +13,7 @@ from PIL import Image
 
 from compiler.diagnostics import Severity
 from compiler.images import MAX_PIXELS, PRINT, SCREEN, load_photo, rendition
+from conftest import make_photo
 
 
 def png_header_only(path: Path, width: int, height: int) -> Path:
@@ -259,3 +260,12 @@ def test_transparent_png_becomes_an_rgb_jpeg_on_white(content):
     with Image.open(io.BytesIO(rendition(photo, PRINT))) as image:
         assert image.mode == "RGB"
         assert min(image.getpixel((25, 25))) > 240
+
+
+def test_a_photo_changed_after_its_check_is_not_cached_under_the_old_content(content, tmp_path):
+    photo = photo_of(content, "swap.jpg", (900, 600))
+    cache = tmp_path / "cache"
+    make_photo(photo.source, size=(600, 900))  # replaced while the build runs
+    with Image.open(io.BytesIO(rendition(photo, SCREEN, cache))) as image:
+        assert image.size == (600, 900), "the copy shows what is on disk now"
+    assert not list(cache.glob("*.jpg")), "nothing stored under the checked file's digest"

@@ -1,11 +1,11 @@
 """Edition -> print PDF: parts laid out in parallel worker processes, joined once.
 
 Every part is laid out once, with placeholder page numbers, to learn its length
-and where its anchors fall; the worker keeps it, and once the edition is
-numbered it fills the real numbers in and writes it (page_slots). Only the
-front (contents with its leaders) and a part whose numbers outgrow the
-placeholder are laid out again, with the numbers as text. Layouts and written
-parts are cached by content, so a correction lays out the part it touches, once.
+and where its anchors fall; the worker keeps it and, as soon as the part's
+numbers are known, fills them in and writes it (page_slots). Only a part whose
+numbers outgrow the placeholder is laid out again, with the numbers as text.
+Layouts and written parts are cached by content, so a correction lays out the
+part it touches, once.
 A part that fails, hangs or exhausts memory has its stories laid out alone to
 find the one at fault, which is left out; the edition is then laid out again
 without it.

@@ -23,6 +23,7 @@ from .epub import build_epub
 from .memory import give_back
 from .part_workers import PartWorkers
 from .pdf import render_pdf
+from .print_photos import photo_cache
 from .progress import Progress
 from .publish import atomic_write, remove_stale_parts
 
@@ -125,14 +126,13 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     # The EPUB is packed in a thread while the PDF's parts lay out in worker processes.
     with tempfile.TemporaryDirectory(prefix="edition-") as work, \
             ThreadPoolExecutor(max_workers=1) as side:
-        # One folder of photo copies for both outputs, so each photo is decoded once.
-        photos = cache_dir / "photos" if cache_dir else Path(work) / "photos"
+        photos = photo_cache(cache_dir, Path(work))
         fonts = cache_dir / "fonts" if cache_dir else None
         epub_job = (side.submit(_packed_epub, edition, photos, fonts)
                     if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            printed = render_pdf(edition, Path(work), cache_dir, pool, photos)
+            printed = render_pdf(edition, Path(work), cache_dir, pool)
             result.diagnostics += printed.problems
             if printed.edition is None:
                 return result

@@ -17,6 +17,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .diagnostics import Diagnostic, diag
 from .model import Photo
+from .publish import atomic_write
 
 MAX_PIXELS = 50_000_000
 """Checked from the header before decoding, so a decompression bomb never expands."""
@@ -141,10 +142,7 @@ def rendition(photo: Photo, size: Size, cache_dir: Path | None = None) -> bytes:
         made = _chain(data)
         for wanted, copy in made.items():
             if target := cached(wanted):
-                target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_suffix(f".{threading.get_ident()}.tmp")
-                tmp.write_bytes(copy)
-                tmp.replace(target)
+                atomic_write(target, copy, durable=False)
     return made[size]
 
 

@@ -35,7 +35,6 @@ class Task:
 
 @dataclass
 class Outcome:
-    results: dict[str, Any] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     laid_out: int = 0
 
@@ -71,7 +70,8 @@ def _serve(conn, memory_mb: int) -> None:
             if kind == WRITE:
                 numbers, first_page = payload
                 reply = write_part(held.pop(key), numbers, first_page)
-                give_back()  # a written part's pages are no longer needed here
+                if not held:  # a full collection walks every kept part: only once, at the end
+                    give_back()
             else:
                 _allow(memory_mb)
                 job, numbers, first_page = payload
@@ -215,5 +215,4 @@ class PartWorkers:
             worker.holds.add(task.key)
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
-        outcome.results[task.key] = value
         return task, value

@@ -36,7 +36,7 @@ from .print_parts import (
     part_stylesheets,
     plan_parts,
 )
-from .print_photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos
+from .print_photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
 from .resources import FONTS_DIR, LAYOUTS_DIR
 
 MAX_NUMBERING_ROUNDS = 3
@@ -119,13 +119,16 @@ class _Run:
         if self.cache:
             self.cache.put(self.jobs[key], layout)
 
+    def numbers(self, key: str, pages: dict[str, int]) -> dict[str, int]:
+        return {anchor: pages[anchor] for anchor in self.layouts[key].slots}
+
     def write_task(self, part: Part, pages: dict[str, int], first: int, width: str
                    ) -> Task | None:
         """How to write a part with its numbers: from the cache (no task), by filling
         them into the kept layout, or by laying it out again (with them as text when
         they outgrow the placeholder)."""
         key = part.key
-        numbers = {anchor: pages[anchor] for anchor in self.layouts[key].slots}
+        numbers = self.numbers(key, pages)
         self.used[key] = (numbers, first)
         if too_wide(numbers, width):
             job = self.exact[key] = self.exact_job(part, pages, first)
@@ -159,11 +162,12 @@ class _Run:
             self.cache.put_pdf(self.jobs[key], numbers, first, final.pdf)
 
 
-def _writable(run: _Run, parts: list[Part], done: set[str], width: str) -> list[Task]:
+def _writable(run: _Run, parts: list[Part], owner: dict[str, int], done: set[str],
+              width: str) -> list[Task]:
     """Parts whose numbers are all known now: every part up to the last one they need
-    (their own first page, the pages they refer to) is laid out."""
+    (their own first page, the pages they refer to) is laid out. ``owner``: anchor ->
+    index of the part it lives in."""
     known = next((i for i, p in enumerate(parts) if p.key not in run.layouts), len(parts))
-    owner = {a: i for i, p in enumerate(parts) for a in p.anchors}
     pages, first_pages = _numbering(parts[:known], run.layouts)
     tasks = []
     for part in parts[:known]:
@@ -188,11 +192,12 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
     run = _Run(edition, workers, cache, jobs, lambda part, pages, first: _job(
         edition, part, photos.url, pages, width, first, work_dir))
     done: set[str] = set()
+    owner = {anchor: i for i, part in enumerate(parts) for anchor in part.anchors}
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == RENDER:
             run.laid_out_part(task.key, value)
-            return _writable(run, parts, done, width)
+            return _writable(run, parts, owner, done, width)
         run.written(task.key, value)
         return []
 
@@ -204,13 +209,12 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
         renders = [Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p),
                         lambda p=p: photos.ready(p.photos(edition)))
                    for p in order if p.key not in run.layouts]
-        run.run(renders + _writable(run, parts, done, width), then)
+        run.run(renders + _writable(run, parts, owner, done, width), then)
         for _ in range(MAX_NUMBERING_ROUNDS):
             # A part laid out again with its numbers as text may have taken other pages.
             pages, first_pages = _numbering(parts, run.final)
             stale = [p for p in parts
-                     if run.used[p.key] != ({a: pages[a] for a in run.layouts[p.key].slots},
-                                            first_pages[p.key])]
+                     if run.used[p.key] != (run.numbers(p.key, pages), first_pages[p.key])]
             if not stale:
                 break
             run.run([t for p in stale
@@ -273,11 +277,10 @@ def _blame(edition: Edition, part_keys: set[str], work_dir: Path, image_cache
 
 
 def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
-               workers: int | PartWorkers | None = None, photo_cache: Path | None = None
-               ) -> PdfResult:
+               workers: int | PartWorkers | None = None) -> PdfResult:
     """``workers``: how many processes, or workers already started by the caller."""
     cache = PartCache(cache_dir / "parts") if cache_dir else None
-    image_cache = photo_cache or (cache_dir / "photos" if cache_dir else work_dir / "photos")
+    image_cache = photo_cache(cache_dir, work_dir)
     pool = workers if isinstance(workers, PartWorkers) else PartWorkers(
         workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
     left_out: list[Diagnostic] = []
@@ -287,8 +290,7 @@ def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
                 result = _render_once(edition, pool, cache, work_dir, image_cache)
                 result.problems = left_out + result.problems
                 return result
-            except _PartFailed as failed:
-                pool.close()  # parts kept by the workers belong to the edition that failed
+            except _PartFailed as failed:  # _render_once has already let its workers go
                 culprits = _blame(edition, set(failed.failures), work_dir, image_cache)
                 if not culprits:
                     reasons = "; ".join(f"{k}: {v}" for k, v in failed.failures.items())

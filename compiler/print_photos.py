@@ -18,11 +18,18 @@ from pathlib import Path
 
 from .images import PRINT, RENDITION_VERSION, rendition
 from .model import Photo
+from .publish import atomic_write
 
 PHOTO_SCHEME = "edition-photo"
 PHOTO_FOLDER = "print-photos"
 PHOTO_NAME = re.compile(r"^[0-9a-f]{24}-[0-9]+-v[0-9]+\.jpg$")
 """What ``url`` names a photo; the editor's preview serves nothing else."""
+
+
+def photo_cache(cache_dir: Path | None, work_dir: Path) -> Path:
+    """Where both outputs keep photo copies: the cache, or the build's scratch folder,
+    so the PDF and the EPUB share one decode either way."""
+    return cache_dir / "photos" if cache_dir else work_dir / "photos"
 
 
 class PrintPhotos:
@@ -49,9 +56,7 @@ class PrintPhotos:
     def _make(self, photo: Photo) -> None:
         target = self.folder / self._name(photo)
         if not target.exists():
-            tmp = target.with_suffix(".tmp")
-            tmp.write_bytes(rendition(photo, PRINT, self.cache_dir))
-            tmp.replace(target)
+            atomic_write(target, rendition(photo, PRINT, self.cache_dir), durable=False)
 
     def url(self, photo: Photo) -> str:
         if photo.source not in self.jobs:  # not announced: made now, before it is used

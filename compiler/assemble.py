@@ -39,7 +39,10 @@ def story_files(content_root: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def assemble(content_root: Path, config: EditionConfig, day: date | None = None) -> Assembly:
+def assemble(content_root: Path, config: EditionConfig, day: date | None = None,
+             decoded: frozenset[str] = frozenset()) -> Assembly:
+    """``decoded``: digests of photos that decoded whole in an earlier build; their
+    check reads only the header."""
     content_root = content_root.resolve()
     timestamp = build_timestamp()
     day = day or timestamp.date()
@@ -53,7 +56,8 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None)
     seen_slugs: dict[str, Path] = {}
     # Threads: checking a story's photo decodes it, and Pillow does that without the GIL.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        read = list(pool.map(lambda path: read_story(path, content_root, config), files))
+        read = list(pool.map(lambda path: read_story(path, content_root, config, decoded),
+                         files))
     for path, (story, problems) in zip(files, read, strict=True):
         diagnostics += problems
         if story is None:

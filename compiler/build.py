@@ -20,6 +20,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
+from .images import decoded_before
 from .memory import give_back
 from .part_workers import PartWorkers
 from .pdf import render_pdf
@@ -108,7 +109,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
         clock = now
 
     progress.stage("Reading stories")
-    assembly = assemble(content_root, config, day)
+    assembly = assemble(content_root, config, day, decoded_before(cache_dir))
     result.diagnostics += assembly.diagnostics
     result.left_out += assembly.left_out
     lap("load")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, diag
 from .fonts import isolate_fontconfig
+from .resources import FONTS_DIR, LAYOUTS_DIR
 
 PX_TO_PT = 0.75
 
@@ -76,23 +77,40 @@ def watched_weasyprint():
 _SHARED: dict = {}
 
 
-def _fonts_and_sheets(job: LayoutJob, fetcher):
+def _fonts_and_sheets(job: LayoutJob):
     """One FontConfiguration and one parse of each stylesheet per worker process: the
     parts of an edition share them, and Pango's caches stay warm from part to part
-    (a seventh less time per part). Only our own stylesheets come here, never story
-    content."""
+    (a seventh less time per part). Stylesheets are all our own, never story content,
+    so what they load (fonts) is fetched from the layouts and fonts only."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from .fetch import EditionFetcher
+
     fonts = _SHARED.setdefault("fonts", FontConfiguration())
+    fetcher = _SHARED.setdefault("fetcher", EditionFetcher([LAYOUTS_DIR, FONTS_DIR]))
     sheets = []
     for text in job.stylesheets:
-        key = (text, job.base_url, job.roots, job.allowed_hosts, job.named)
+        key = (text, job.base_url)
         if key not in _SHARED:
             _SHARED[key] = CSS(string=text, url_fetcher=fetcher, font_config=fonts,
                                base_url=job.base_url)
         sheets.append(_SHARED[key])
     return fonts, sheets
+
+
+def warm_up() -> None:
+    """What every worker's first part would otherwise wait for: WeasyPrint's import,
+    the fonts and print CSS, Pango's first shaping of each script. Done as the worker
+    starts, while the parent is still reading stories, so a correction's one part is
+    laid out at once."""
+    from .print_parts import house_stylesheets
+
+    base_url = (LAYOUTS_DIR / "print").as_uri() + "/"
+    html = ('<p lang="en">Edition <b>warm</b> <i>up</i></p>'
+            '<p lang="km">\u1780\u17b6\u179a\u1796\u17b7\u1793\u17b7\u178f\u17d2\u1799</p>')
+    job = LayoutJob(html, tuple(house_stylesheets()), base_url, (LAYOUTS_DIR,), (), ())
+    render_part(job)
 
 
 def render_part(job: LayoutJob):
@@ -108,7 +126,7 @@ def render_part(job: LayoutJob):
     install()
     fetcher = EditionFetcher(list(job.roots), job.allowed_hosts, named=dict(job.named))
     with watched_weasyprint() as collector:
-        fonts, sheets = _fonts_and_sheets(job, fetcher)
+        fonts, sheets = _fonts_and_sheets(job)
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
     document.edition_fetcher = fetcher  # writing fetches too (attachments): same guard

@@ -55,9 +55,13 @@ def _allow(memory_mb: int) -> None:
 
 
 def _serve(conn, memory_mb: int) -> None:
-    from .layout import render_part, write_part  # WeasyPrint loads while the parent reads
+    from .layout import render_part, warm_up, write_part
     from .memory import give_back
 
+    try:
+        warm_up()  # while the parent reads the stories
+    except Exception:  # noqa: BLE001 - the first part meets the same problem and reports it
+        pass
     held = {}
     while True:
         try:
@@ -108,18 +112,22 @@ class _Worker:
         self.task, self.deadline = task, time.monotonic() + task.seconds
         self.conn.send((task.kind, task.key, task.payload))
 
-    def stop(self, kill: bool = False) -> None:
-        """An idle worker is asked to stop; a busy one (its result is no longer
-        wanted) or an unresponsive one is killed."""
-        if not kill and self.task is None:
+    def ask_to_stop(self) -> None:
+        """An idle worker is asked to stop; a busy one, whose result is no longer
+        wanted, is killed. Either way it ends without being waited for (``end``)."""
+        if self.task is None:
             try:
                 self.conn.send((STOP, "", None))
-                self.process.join(5)
+                return
             except OSError:
                 pass
-        if self.process.is_alive():
-            self.process.kill()
+        self.process.kill()
+
+    def end(self) -> None:
         self.process.join(5)
+        if self.process.is_alive():  # unresponsive
+            self.process.kill()
+            self.process.join(5)
         self.conn.close()
 
 
@@ -132,6 +140,7 @@ class PartWorkers:
         self.memory_mb = memory_mb
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
+        self.leaving: list[_Worker] = []
 
     def start(self) -> PartWorkers:
         while len(self.workers) < self.size:
@@ -141,13 +150,23 @@ class PartWorkers:
     def holder(self, key: str) -> _Worker | None:
         return next((w for w in self.workers if key in w.holds), None)
 
-    def close(self) -> None:
+    def let_go(self) -> None:
+        """Workers are told to stop and leave on their own: the parent goes on (to join
+        the parts) while they exit. ``start`` makes new ones."""
         for worker in self.workers:
-            worker.stop()
+            worker.ask_to_stop()
+        self.leaving += self.workers
         self.workers = []
 
+    def close(self) -> None:
+        self.let_go()
+        for worker in self.leaving:
+            worker.end()
+        self.leaving = []
+
     def _replace(self, worker: _Worker) -> None:
-        worker.stop(kill=True)
+        worker.process.kill()  # a worker that failed may be in any state
+        worker.end()
         self.workers[self.workers.index(worker)] = _Worker(self.context, self.memory_mb)
 
     def run(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None

@@ -121,8 +121,11 @@ def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
     )
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"
-    return [
-        font_face_css(lambda face: face.path.as_uri()),
-        (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8"),
-        running,
-    ]
+    return [*house_stylesheets(), running]
+
+
+def house_stylesheets() -> list[str]:
+    """The fonts and the print CSS: the same for every part of every edition, so a
+    worker can parse them before it knows the edition."""
+    return [font_face_css(lambda face: face.path.as_uri()),
+            (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8")]

@@ -16,7 +16,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .images import PRINT, RENDITION_VERSION, rendition
+from .images import COPIES_FOLDER, PRINT, RENDITION_VERSION, rendition
 from .model import Photo
 from .publish import atomic_write
 
@@ -29,7 +29,7 @@ PHOTO_NAME = re.compile(r"^[0-9a-f]{24}-[0-9]+-v[0-9]+\.jpg$")
 def photo_cache(cache_dir: Path | None, work_dir: Path) -> Path:
     """Where both outputs keep photo copies: the cache, or the build's scratch folder,
     so the PDF and the EPUB share one decode either way."""
-    return cache_dir / "photos" if cache_dir else work_dir / "photos"
+    return (cache_dir or work_dir) / COPIES_FOLDER
 
 
 class PrintPhotos:

@@ -26,8 +26,9 @@ MAX_STORY_BYTES = 2 * 1024 * 1024
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def read_story(path: Path, content_root: Path, config: EditionConfig
-               ) -> tuple[Story | None, list[Diagnostic]]:
+def read_story(path: Path, content_root: Path, config: EditionConfig,
+               decoded: frozenset[str] = frozenset()) -> tuple[Story | None, list[Diagnostic]]:
+    """``decoded``: digests of photos known to decode whole (images.decoded_before)."""
     if not inside(path, content_root):
         return None, [diag("S001", "the file is a link that leaves the content folder", path)]
     try:
@@ -45,7 +46,7 @@ def read_story(path: Path, content_root: Path, config: EditionConfig
     meta, body, body_line, problems = _split_front_matter(text, path)
     if meta is None:
         return None, problems
-    return _build_story(meta, body, body_line, text, path, content_root, config)
+    return _build_story(meta, body, body_line, text, path, content_root, config, decoded)
 
 
 class _TextDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -83,7 +84,7 @@ def _key_line(text: str, key: str) -> int | None:
     return text[: match.start()].count("\n") + 1 if match else None
 
 
-def _build_story(meta, body, body_line, text, path, content_root, config):
+def _build_story(meta, body, body_line, text, path, content_root, config, decoded):
     problems: list[Diagnostic] = []
 
     def where(key):
@@ -149,7 +150,8 @@ def _build_story(meta, body, body_line, text, path, content_root, config):
 
     photo = None
     if meta.get("image") is not None:
-        photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"))
+        photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"),
+                                        decoded)
         problems += photo_notes
 
     related, related_notes = _read_related(meta.get("related"), path, where("related"),

@@ -153,6 +153,7 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
         "play_order": {"enabled": True, "start_from": 1},
         "landmark_title": words.guide,
         "epub3_pages": False,
+        "compresslevel": 0,  # normalise_zip compresses, once
     })
     return normalise_zip(buffer.getvalue(), edition.timestamp, {
         "EPUB/content.opf": lambda data: _package_language(data, config.language),
@@ -186,6 +187,10 @@ def _nav_languages(nav: bytes, edition: Edition) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
+ALREADY_COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp")
+"""Stored as they are: deflating a photo costs time and saves nothing."""
+
+
 def normalise_zip(data: bytes, timestamp, transforms: dict | None = None) -> bytes:
     """Same content -> same bytes: mimetype stored first, sorted names, fixed times."""
     transforms = transforms or {}
@@ -199,7 +204,7 @@ def normalise_zip(data: bytes, timestamp, transforms: dict | None = None) -> byt
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            if name == "mimetype":
+            if name == "mimetype" or name.endswith(ALREADY_COMPRESSED):
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED

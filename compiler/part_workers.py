@@ -7,17 +7,26 @@ multiprocessing.Pool cannot do. Each worker gets ``memory_mb`` of address
 space on top of what it already holds for every part it lays out, and a time
 budget; a worker that overruns, dies or fails is replaced, and the parts it
 held are reported lost so the caller can lay them out again.
+
+Workers are plain ``python -m compiler.part_workers`` processes talking over a
+socket pair, not multiprocessing's spawn: spawn runs the parent's main script
+again in every child (the ``edition`` command's imports, a quarter second
+before the worker can start on WeasyPrint) and adds a resource-tracker process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import resource
+import socket
+import subprocess
+import sys
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 RENDER, WRITE, RENDER_WRITE, STOP = "render", "write", "render+write", "stop"
@@ -99,11 +108,17 @@ def _serve(conn, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, context, memory_mb: int):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory_mb), daemon=True)
-        self.process.start()
-        child.close()
+    def __init__(self, memory_mb: int):
+        parent, child = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        with child:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(child.fileno()), str(memory_mb)],
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, env=env)
+        self.conn = Connection(parent.detach())
         self.task: Task | None = None
         self.deadline = 0.0
         self.holds: set[str] = set()
@@ -124,27 +139,27 @@ class _Worker:
         self.process.kill()
 
     def end(self) -> None:
-        self.process.join(5)
-        if self.process.is_alive():  # unresponsive
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:  # unresponsive
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
         self.conn.close()
 
 
 class PartWorkers:
-    """``size`` long-lived spawn processes; started early so WeasyPrint's import
+    """``size`` long-lived worker processes; started early so WeasyPrint's import
     overlaps with reading the stories and preparing photos."""
 
     def __init__(self, size: int, memory_mb: int):
         self.size = size
         self.memory_mb = memory_mb
-        self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
         self.leaving: list[_Worker] = []
 
     def start(self) -> PartWorkers:
         while len(self.workers) < self.size:
-            self.workers.append(_Worker(self.context, self.memory_mb))
+            self.workers.append(_Worker(self.memory_mb))
         return self
 
     def holder(self, key: str) -> _Worker | None:
@@ -167,7 +182,7 @@ class PartWorkers:
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()  # a worker that failed may be in any state
         worker.end()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.memory_mb)
+        self.workers[self.workers.index(worker)] = _Worker(self.memory_mb)
 
     def run(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
             ) -> Outcome:
@@ -218,8 +233,10 @@ class PartWorkers:
         try:
             status, _, value = worker.conn.recv()
         except (EOFError, OSError):
-            worker.process.join(5)
-            code = worker.process.exitcode
+            try:
+                code = worker.process.wait(5)
+            except subprocess.TimeoutExpired:
+                code = None
             outcome.failures[task.key] = f"render process died (exit code {code})"
             self._replace(worker)
             return None
@@ -235,3 +252,7 @@ class PartWorkers:
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         return task, value
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))

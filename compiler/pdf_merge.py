@@ -41,7 +41,7 @@ def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list
     out = pikepdf.new()
     sources = [pikepdf.open(io.BytesIO(layout.pdf)) for _, layout in parts]
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-    nums = Array()
+    nums: list = []  # one Array at the end: extending a pikepdf Array copies it
     destinations: dict[str, Array] = {}
     next_key = 0
     first_page = 0
@@ -82,7 +82,7 @@ def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list
 
     root = out.make_indirect(Dictionary(
         Type=Name.StructTreeRoot, K=Array([document]),
-        ParentTree=out.make_indirect(Dictionary(Nums=nums)), ParentTreeNextKey=next_key))
+        ParentTree=out.make_indirect(Dictionary(Nums=Array(nums))), ParentTreeNextKey=next_key))
     document.P = root
     out.Root.StructTreeRoot = root
     first = sources[0]

@@ -269,3 +269,38 @@ def test_a_photo_changed_after_its_check_is_not_cached_under_the_old_content(con
     with Image.open(io.BytesIO(rendition(photo, SCREEN, cache))) as image:
         assert image.size == (600, 900), "the copy shows what is on disk now"
     assert not list(cache.glob("*.jpg")), "nothing stored under the checked file's digest"
+
+
+def test_photos_with_copies_in_the_cache_are_checked_without_decoding(content, tmp_path,
+                                                                      monkeypatch):
+    from compiler import images
+
+    cache = tmp_path / "build-cache"
+    photo = photo_of(content, "known.jpg", (1200, 800))
+    assert images.decoded_before(cache) == frozenset()
+    rendition(photo, PRINT, cache / images.COPIES_FOLDER)
+    known = images.decoded_before(cache)
+    assert known == {photo.digest}
+
+    loads = []
+    real_load = Image.Image.load
+    monkeypatch.setattr(Image.Image, "load", lambda self: loads.append(1) or real_load(self))
+    again, problems = load_photo({"src": "../images/known.jpg", "alt": "x"},
+                                 content.root / "stories" / "story.md", content.root, 7, known)
+    assert problems == [] and (again.width, again.height) == (1200, 800)
+    assert loads == [], "bytes that decoded whole before are not decoded again"
+    load(content, "../images/known.jpg", alt="x")
+    assert loads, "without the cache the photo is decoded to check it"
+
+
+def test_a_truncated_photo_is_caught_even_when_its_name_was_known(content, tmp_path):
+    from compiler import images
+
+    cache = tmp_path / "build-cache"
+    photo = photo_of(content, "later-cut.jpg", (1200, 800))
+    rendition(photo, PRINT, cache / images.COPIES_FOLDER)
+    truncated_jpeg(photo.source)  # same file name, other (broken) bytes
+    again, problems = load_photo({"src": "../images/later-cut.jpg", "alt": "x"},
+                                 content.root / "stories" / "story.md", content.root, 7,
+                                 images.decoded_before(cache))
+    assert again is None and codes(problems) == ["P003"]

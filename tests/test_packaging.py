@@ -1,13 +1,18 @@
-"""`pip install .` (not only editable) gives an `edition` that finds its layouts and fonts."""
+"""`pip install .` (not only editable) gives an `edition` that finds its layouts and fonts
+and builds an edition."""
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import venv
 import zipfile
 
-from conftest import REPO
+import pikepdf
+
+from conftest import FIXED_EPOCH, REPO
 
 
 def test_wheel_carries_layouts_fonts_and_editions_and_installs(tmp_path):
@@ -39,3 +44,19 @@ def test_wheel_carries_layouts_fonts_and_editions_and_installs(tmp_path):
                                capture_output=True, text=True, check=True).stdout
     for command in ("build", "check", "nightly", "publish", "preview"):
         assert command in help_text
+
+    # The installed command builds the sample from another folder: its layout workers
+    # find the installed package (not this checkout) and its bundled fonts.
+    out = tmp_path / "out"
+    built = subprocess.run([str(target / "bin" / "edition"), "build",
+                            str(REPO / "editions" / "sample"), "--out", str(out),
+                            "--date", "2026-11-25", "--quiet", "--no-cache"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH})
+    assert built.returncode == 0, built.stderr
+    report = json.loads((out / "daily-2026-11-25.report.json").read_text(encoding="utf-8"))
+    with pikepdf.open(out / "daily-2026-11-25.pdf") as pdf:
+        assert len(pdf.pages) == report["pages"] > 10
+    fonts = subprocess.run(["pdffonts", str(out / "daily-2026-11-25.pdf")], capture_output=True,
+                           text=True, check=True).stdout
+    assert "Edition-Serif-Khmer" in fonts and "Edition-Sans-Bold" in fonts

@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-RENDER, WRITE, RENDER_WRITE, STOP = "render", "write", "render+write", "stop"
+RENDER, WRITE, RENDER_WRITE, STOP, WARM = "render", "write", "render+write", "stop", "warm"
 
 
 @dataclass
@@ -63,14 +63,21 @@ def _allow(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _serve(conn, memory_mb: int) -> None:
-    from .layout import render_part, warm_up, write_part
-    from .memory import give_back
+def _warm_up() -> None:
+    from .layout import warm_up
 
     try:
-        warm_up()  # while the parent reads the stories
+        warm_up()
     except Exception:  # noqa: BLE001 - the first part meets the same problem and reports it
         pass
+
+
+def _serve(conn, memory_mb: int, warm: bool) -> None:
+    from .layout import render_part, write_part
+    from .memory import give_back
+
+    if warm:
+        _warm_up()  # while the parent reads the stories
     held = {}
     while True:
         try:
@@ -79,6 +86,9 @@ def _serve(conn, memory_mb: int) -> None:
             return
         if kind == STOP:
             return
+        if kind == WARM:  # no reply: the parent does not wait for it
+            _warm_up()
+            continue
         try:
             if kind == WRITE:
                 numbers, first_page = payload
@@ -108,17 +118,19 @@ def _serve(conn, memory_mb: int) -> None:
 
 
 class _Worker:
-    def __init__(self, memory_mb: int):
+    def __init__(self, memory_mb: int, warm: bool):
         parent, child = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         with child:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", __name__, str(child.fileno()), str(memory_mb)],
+                [sys.executable, "-m", __name__, str(child.fileno()), str(memory_mb),
+                 "warm" if warm else "cold"],
                 pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, env=env)
         self.conn = Connection(parent.detach())
+        self.warm = warm
         self.task: Task | None = None
         self.deadline = 0.0
         self.holds: set[str] = set()
@@ -148,8 +160,10 @@ class _Worker:
 
 
 class PartWorkers:
-    """``size`` long-lived worker processes; started early so WeasyPrint's import
-    overlaps with reading the stories and preparing photos."""
+    """``size`` long-lived worker processes, started early. The first loads WeasyPrint
+    at once, while the parent reads the stories; the others only when ``expect`` says
+    there is work for them: a correction lays out one part, and a second worker
+    warming up beside the first would slow it by a third."""
 
     def __init__(self, size: int, memory_mb: int):
         self.size = size
@@ -159,8 +173,16 @@ class PartWorkers:
 
     def start(self) -> PartWorkers:
         while len(self.workers) < self.size:
-            self.workers.append(_Worker(self.memory_mb))
+            self.workers.append(_Worker(self.memory_mb, warm=not self.workers))
         return self
+
+    def expect(self, layouts: int) -> None:
+        """``layouts`` parts are about to be laid out: warm that many workers."""
+        self.start()
+        for worker in self.workers[1:layouts]:
+            if not worker.warm and worker.task is None:
+                worker.conn.send((WARM, "", None))
+                worker.warm = True
 
     def holder(self, key: str) -> _Worker | None:
         return next((w for w in self.workers if key in w.holds), None)
@@ -182,7 +204,7 @@ class PartWorkers:
     def _replace(self, worker: _Worker) -> None:
         worker.process.kill()  # a worker that failed may be in any state
         worker.end()
-        self.workers[self.workers.index(worker)] = _Worker(self.memory_mb)
+        self.workers[self.workers.index(worker)] = _Worker(self.memory_mb, warm=True)
 
     def run(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
             ) -> Outcome:
@@ -255,4 +277,4 @@ class PartWorkers:
 
 
 if __name__ == "__main__":
-    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]))
+    _serve(Connection(int(sys.argv[1])), int(sys.argv[2]), sys.argv[3] == "warm")

@@ -209,6 +209,7 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
         renders = [Task(p.key, RENDER, (jobs[p.key], None, 1), run.seconds(p),
                         lambda p=p: photos.ready(p.photos(edition)))
                    for p in order if p.key not in run.layouts]
+        workers.expect(len(renders))
         run.run(renders + _writable(run, parts, owner, done, width), then)
         for _ in range(MAX_NUMBERING_ROUNDS):
             # A part laid out again with its numbers as text may have taken other pages.

@@ -20,6 +20,7 @@ from .assemble import assemble
 from .config import EditionConfig
 from .diagnostics import Diagnostic, Severity, diag
 from .epub import build_epub
+from .exit_codes import EXIT_FAILED, EXIT_OK
 from .images import decoded_before
 from .memory import give_back
 from .part_workers import PartWorkers
@@ -27,10 +28,6 @@ from .pdf import render_pdf
 from .print_photos import photo_cache
 from .progress import Progress
 from .publish import atomic_write, remove_stale_parts
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 
 @dataclass
@@ -84,14 +81,19 @@ class BuildResult:
 
 def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | None = None,
           strict: bool = False, write: bool = True, progress: Progress | None = None,
-          cache_dir: Path | None = None, workers: int | None = None) -> BuildResult:
+          cache_dir: Path | None = None, workers: int | PartWorkers | None = None
+          ) -> BuildResult:
+    """``workers``: how many layout processes, or ones the caller started (and hands
+    over: they are closed here)."""
     content_root = content_root.resolve()
     result = BuildResult(config, content_root)
     progress = progress or Progress(5, quiet=True)
     clock = time.perf_counter()
     # The PDF's workers start first: WeasyPrint loads in them while the stories are read.
-    pool = (PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
-            if write and "pdf" in config.outputs else None)
+    if isinstance(workers, PartWorkers) or not (write and "pdf" in config.outputs):
+        pool = workers
+    else:
+        pool = PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
     try:
         return _build(content_root, config, out_dir, day, strict, write, progress, cache_dir,
                       pool, result, clock)

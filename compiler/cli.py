@@ -1,17 +1,28 @@
-"""The ``edition`` command: parses, calls the pipeline, prints. Nothing else."""
+"""The ``edition`` command: parses, calls the pipeline, prints. Nothing else.
+
+The pipeline is imported inside the commands, after ``build`` has started its
+layout workers: they load WeasyPrint while this process loads the rest (a
+fifth of a second sooner, on a correction that takes two).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .build import EXIT_FAILED, EXIT_OK, BuildResult, build
 from .diagnostics import CATALOGUE
+from .exit_codes import EXIT_FAILED, EXIT_OK
 from .options import EDITION_OPTION, existing_folder, load_edition, parse_date
+from .part_workers import PartWorkers
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 
 def _report(result: BuildResult, strict: bool) -> None:
@@ -56,11 +67,15 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = load_edition(edition_name)
+    pool = (PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
+            if "pdf" in config.outputs else None)
+    from .build import build  # now that the workers are on their way
+
     progress = Progress(5, quiet=quiet)
     try:
         cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
         result = build(content, config, Path(out_dir), day, strict=strict, progress=progress,
-                       cache_dir=cache, workers=workers)
+                       cache_dir=cache, workers=pool)
     except Exception as exc:
         progress.done()
         if debug:
@@ -79,6 +94,8 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 def check_command(content: Path, edition_name: str, strict: bool) -> None:
     """Validate CONTENT and print every problem at once; exit 1 if any is an error."""
+    from .build import build
+
     config = load_edition(edition_name)
     result = build(content, config, Path("."), write=False)
     for diagnostic in result.diagnostics:

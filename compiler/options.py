@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .build import EXIT_FAILED, EXIT_USAGE
 from .config import EditionConfig, find_edition, load_config
+from .exit_codes import EXIT_FAILED, EXIT_USAGE
 from .resources import EDITIONS_DIR
 
 

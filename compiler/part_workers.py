@@ -93,8 +93,6 @@ def _serve(conn, memory_mb: int, warm: bool) -> None:
             if kind == WRITE:
                 numbers, first_page = payload
                 reply = write_part(held.pop(key), numbers, first_page)
-                if not held:  # a full collection walks every kept part: only once, at the end
-                    give_back()
             else:
                 _allow(memory_mb)
                 job, numbers, first_page = payload
@@ -107,6 +105,8 @@ def _serve(conn, memory_mb: int, warm: bool) -> None:
                 del document
                 reply = layout
             conn.send(("ok", key, reply))
+            if kind == WRITE and not held:  # a full collection walks every kept part:
+                give_back()                 # once, at the end, after the reply
         except MemoryError:
             held.clear()
             conn.send(("error", key, f"ran out of memory (limit {memory_mb} MB)"))

@@ -225,7 +225,7 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
         # the build's other big moment for memory (a retry starts new ones).
         workers.let_go()
         photos.close()
-        give_back()
+        give_back(collect=False)
     final = run.final
     has_back = any(p.kind == "back" for p in parts)
     data = merge_parts([(p.anchors, final[p.key]) for p in parts],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 from datetime import date
@@ -490,3 +492,15 @@ def test_check_survives_an_impossible_published_date(tmp_path):
     ]
     assert result.returncode == 1
     assert re.search(r"\b1 stories usable, 1 left out", result.stdout), result.stdout
+
+
+def test_the_command_line_loads_without_the_pipeline():
+    """``edition build`` starts its layout workers before it imports the pipeline; that
+    only helps while importing the CLI (and the shelf commands it registers) stays light."""
+    heavy = ("compiler.build", "compiler.assemble", "compiler.epub", "compiler.pdf",
+             "ebooklib", "pikepdf", "PIL", "markdown_it", "weasyprint", "uharfbuzz")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import sys, compiler.cli; "
+         f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"],
+        capture_output=True, text=True, check=True, cwd=REPO)
+    assert probe.stdout.split() == []

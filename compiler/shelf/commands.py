@@ -2,7 +2,9 @@
 
 Added to the ``edition`` group by ``register(main)`` at the end of cli.py, so
 this package can grow without touching the build commands. Argument helpers
-come from ``compiler.options``, shared with the build commands.
+come from ``compiler.options``, shared with the build commands. The pipeline
+is imported inside the commands that run it: importing this module must stay
+light, or ``edition build`` could not start its workers first (cli.py).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from pathlib import Path
 import click
 
 from ..config import EditionConfig
+from ..exit_codes import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from ..exit_codes import EXIT_OK as EXIT_PUBLISHED
+from ..exit_codes import EXIT_USAGE
 from ..options import EDITION_OPTION, load_edition
 from ..options import existing_folder as _folder
 from ..options import parse_date as _parse_date
 from ..progress import Progress
-from .archive import PublishError
 from .lock import EXIT_LOCKED, Locked, shelf_lock
-from .nightly import EXIT_NOTHING_PUBLISHED, EXIT_PUBLISHED, EXIT_USAGE, publish, run_nightly
 
 EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is unchanged); "
                    "2 usage; 75 another run holds PUBLIC/.nightly.lock (try again later).")
@@ -47,6 +50,9 @@ def publish_command(out_dir: Path, public: str, edition_name: str, day: date) ->
     the OPDS catalogue and download pages. Publishing a date again is a
     correction and is recorded in PUBLIC/<edition>/corrections.json.
     """
+    from .archive import PublishError
+    from .nightly import publish
+
     config = _edition(edition_name)
     try:
         with shelf_lock(Path(public)):
@@ -77,6 +83,8 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
 
     Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
     """
+    from .nightly import run_nightly
+
     config = _edition(edition_name)
     progress = Progress(5, quiet=quiet)
     try:

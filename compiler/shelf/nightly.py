@@ -23,10 +23,11 @@ from datetime import date
 from pathlib import Path
 
 from ..assemble import build_timestamp
-from ..build import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
-from ..build import EXIT_OK, EXIT_USAGE, BuildResult, build
-from ..build import EXIT_OK as EXIT_PUBLISHED
+from ..build import BuildResult, build
 from ..config import EditionConfig
+from ..exit_codes import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from ..exit_codes import EXIT_OK, EXIT_USAGE
+from ..exit_codes import EXIT_OK as EXIT_PUBLISHED
 from ..progress import Progress
 from .archive import Publication, PublishError, publish_issue, timestamp_now
 from .issue import human_size

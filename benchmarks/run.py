@@ -458,7 +458,7 @@ def plot(rows: list[dict], path: Path, info: dict) -> None:
     import matplotlib.pyplot as plt
 
     stories = [row["stories"] for row in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 5.4))
 
     def series(key: str, who: str) -> tuple[list, list]:
         xs, ys = [], []
@@ -500,7 +500,8 @@ def plot(rows: list[dict], path: Path, info: dict) -> None:
     for ax in (left, right):
         ax.set_xticks(stories)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        # Below the axes: inside, the legend hid the figures it explains.
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     fig.suptitle(f"{info['cpu']}, {info['usable_cores']} cores, {info['ram_gb']} GB, "
                  f"Python {info['python']}, WeasyPrint {info['weasyprint']}", fontsize=9)
     fig.tight_layout()

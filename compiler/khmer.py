@@ -21,6 +21,7 @@ _KHMER = "\u1780-\u17ff\u19e0-\u19ff"
 # A run of Khmer text in which earlier ZWSPs count as part of the run, so a
 # second pass sees the same text as the first one did (idempotence).
 _RUN = re.compile(f"[{_KHMER}]+(?:{ZWSP}+[{_KHMER}]+)*")
+_ANY = re.compile(f"[{_KHMER}]")
 # A break may only go before a consonant or independent vowel: that is where
 # a grapheme cluster starts. Dependent vowels, signs, the subscript marker
 # COENG and punctuation such as KHAN (which must not begin a line) can't.
@@ -42,6 +43,10 @@ _lock = threading.Lock()
 
 
 @cache
+def has_khmer(text: str) -> bool:
+    return _ANY.search(text) is not None
+
+
 def _word_iterator():
     try:
         import icu

@@ -119,11 +119,12 @@ def render_part(job: LayoutJob):
     isolate_fontconfig()
     from weasyprint import HTML
 
+    from . import pdf_actual_text, pdf_lang
     from .fetch import EditionFetcher
     from .page_slots import slots_of
-    from .pdf_lang import install
 
-    install()
+    pdf_lang.install()
+    pdf_actual_text.install()
     fetcher = EditionFetcher(list(job.roots), job.allowed_hosts, named=dict(job.named))
     with watched_weasyprint() as collector:
         fonts, sheets = _fonts_and_sheets(job)

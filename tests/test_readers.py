@@ -155,12 +155,17 @@ def test_pdftotext_reads_every_latin_headline_back(sample_pdf):
     assert not missing, f"headlines not extractable from the PDF: {missing}"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "known problem: WeasyPrint maps each glyph to one fixed ToUnicode string, which cannot "
-    "express Khmer clusters whose glyphs are reordered (pre-base vowels like U+17C1, COENG "
-    "RO); the PDF text layer needs /ActualText for Khmer runs"))
-def test_pdftotext_reads_the_khmer_headlines_back(sample_pdf):
+def test_pdftotext_reads_the_khmer_headlines_and_paragraphs_back(sample_pdf):
+    """Khmer shaping reorders glyphs, so only /ActualText (compiler/pdf_actual_text.py) gives
+    the words back; before it, "ឆ្នាំ" came out as "្ន ំ"."""
     khmer = [h for h in sample_headlines() if KHMER.search(h)]
     assert khmer, "the sample has no Khmer headline any more; this test needs one"
-    missing = unextractable(khmer, pdf_raw_text(sample_pdf))
-    assert not missing, f"Khmer headlines not extractable from the PDF: {missing}"
+    paragraphs = [line.strip() for path in sorted((SAMPLE / "stories").glob("*.md"))
+                  for line in path.read_text(encoding="utf-8").split("---", 2)[2].splitlines()
+                  if KHMER.search(line) and len(line.strip()) > 40
+                  and not line.lstrip().startswith(("#", ">", "-", "|"))]
+    assert len(paragraphs) >= 3, "the sample's Khmer story has no body paragraphs"
+    raw = pdf_raw_text(sample_pdf)
+    assert ZWSP not in raw, "the PDF text layer carries U+200B"
+    missing = unextractable(khmer + paragraphs, raw)
+    assert not missing, f"Khmer text not extractable from the PDF: {missing}"

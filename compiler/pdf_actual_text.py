@@ -1,0 +1,44 @@
+"""Khmer text that PDF readers can copy, search and read aloud.
+
+A PDF maps each glyph back to text through the font's ToUnicode table, one
+glyph to one fixed string. Khmer shaping reorders and merges glyphs (a pre-base
+vowel is drawn before the consonant it follows; COENG and a consonant become
+one subscript glyph), so no such table can give the words back: pdftotext read
+"ឆ្នាំ" as "្ន ំ". PDF's answer is /ActualText: a marked-content span that
+says which text its glyphs stand for. WeasyPrint writes none, so we wrap its
+``draw_text`` (one call per laid-out line fragment) and put each Khmer
+fragment, without our word-break marks, inside such a span. Poppler, Acrobat
+and Chrome use it; viewers that ignore it fall back to the glyphs as before.
+If WeasyPrint renames the function, ``install`` reports it and the test that
+reads the Khmer headlines back fails, rather than the build breaking.
+"""
+
+from __future__ import annotations
+
+import pydyf
+from weasyprint import draw
+
+from .khmer import ZWSP, has_khmer
+
+INVISIBLE = str.maketrans("", "", ZWSP + "\u00ad")
+"""Break opportunities: they were never part of the words."""
+
+_original = getattr(draw, "draw_text", None)
+
+
+def _draw_text(stream, textbox, *args, **kwargs):
+    text = getattr(textbox, "text", "").translate(INVISIBLE)
+    if not has_khmer(text):
+        return _original(stream, textbox, *args, **kwargs)
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+    try:
+        return _original(stream, textbox, *args, **kwargs)
+    finally:
+        stream.end_marked_content()
+
+
+def install() -> bool:
+    if _original is None:
+        return False
+    draw.draw_text = _draw_text
+    return True

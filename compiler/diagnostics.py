@@ -63,7 +63,8 @@ CATALOGUE: dict[str, Code] = {
         Code("S012", Severity.ERROR, "story markup is nested too deeply",
              "simplify the story's HTML"),
         Code("S013", Severity.WARNING, "unsafe markup was removed from the story",
-             "remove scripts, styles, frames and off-site embeds from the story"),
+             "remove scripts, styles, frames and off-site embeds from the story; put "
+             "photos in the content folder and give their path, like ../images/x.jpg"),
         Code("S014", Severity.WARNING, "related entry is unusable and was skipped",
              "give every related entry a headline"),
         Code("S015", Severity.ERROR, "published date is not ISO 8601",

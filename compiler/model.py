@@ -71,6 +71,8 @@ class Story:
     priority: int = 100
     language: str = "en"
     photo: Photo | None = None
+    figures: tuple[Photo, ...] = ()
+    """Photos inside the body, in order; the body marks where (compiler/figures.py)."""
     related: tuple[Related, ...] = ()
     url: str = ""
     """The story's own web address, if the CMS gave one; related entries may match it."""
@@ -78,6 +80,11 @@ class Story:
     @property
     def anchor(self) -> str:
         return f"story-{self.slug}"
+
+    @property
+    def photos(self) -> tuple[Photo, ...]:
+        """The main photo, then those inside the body."""
+        return ((self.photo,) if self.photo else ()) + self.figures
 
     @property
     def file_name(self) -> str:

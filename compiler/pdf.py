@@ -307,7 +307,7 @@ def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
 def print_html(edition: Edition, work_dir: Path, cache_dir: Path | None = None) -> str:
     """The whole digest as one HTML document (editor's preview, benchmark baseline)."""
     whole = Part("all", "all", None, (), ())
-    photos = PrintPhotos(work_dir, cache_dir, [s.photo for s in edition.stories if s.photo])
+    photos = PrintPhotos(work_dir, cache_dir, [p for s in edition.stories for p in s.photos])
     try:
         html = part_html(edition, whole, photos.url, None)
         photos.wait()  # the preview serves the files, the baseline lays them out

@@ -43,8 +43,9 @@ class Part:
         return tuple(edition.story_by_slug(slug) for slug in self.stories)
 
     def photos(self, edition: Edition) -> list[Photo]:
-        stories = (edition.lead,) if self.kind == "front" else self.run(edition)
-        return [story.photo for story in stories if story.photo]
+        if self.kind == "front":  # the lead's photo; its body is not on the front
+            return [edition.lead.photo] if edition.lead.photo else []
+        return [photo for story in self.run(edition) for photo in story.photos]
 
     def weight(self, edition: Edition) -> int:
         """Roughly how long the part takes to lay out, to send the longest first."""

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
 from . import __version__, khmer
+from .figures import with_photos
 from .labels import labels
 from .model import Edition, Photo, Story
 from .resources import LAYOUTS_DIR
@@ -66,8 +67,14 @@ def environment(kind: str) -> Environment:
     env.filters["long_date"] = long_date
     env.filters["breakable"] = _breakable
     env.filters["shift_headings"] = _shift_headings
-    env.filters["safe_body"] = lambda story: Markup(story.body_html)
+    env.filters["safe_body"] = _safe_body
     return env
+
+
+@pass_context
+def _safe_body(ctx, story) -> Markup:
+    """The sanitised body, its photos at this output's addresses (``photo_url``)."""
+    return Markup(with_photos(story.body_html, story.figures, ctx["photo_url"]))
 
 
 def context(edition: Edition, links: Links) -> dict:

@@ -23,6 +23,7 @@ ALLOWED_TAGS = {
     "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "abbr", "cite", "q",
     "code", "pre", "a", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
     "caption", "figure", "figcaption", "dl", "dt", "dd", "span", "div", "mark", "time",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "title"},
@@ -32,10 +33,11 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "time": {"datetime"},
     "ol": {"start"},
+    "img": {"src", "alt"},
 }
 DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "math",
                         "template", "noscript", "textarea", "select", "title"}
-UNSAFE_TAGS = DROPPED_WITH_CONTENT | {"img", "link", "meta", "base", "form", "input",
+UNSAFE_TAGS = DROPPED_WITH_CONTENT | {"link", "meta", "base", "form", "input",
                                       "frame", "frameset", "video", "audio", "source", "picture"}
 
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
@@ -66,6 +68,8 @@ class _Survey(HTMLParser):
                 scheme = re.sub(r"[^a-z0-9+.-]", "", value.split(":", 1)[0].lower())[:20]
                 if ":" in value and scheme not in {"http", "https", "mailto"}:
                     self.unsafe.add(f"{scheme}: URL")
+                elif tag == "img" and name == "src" and not _local(value):
+                    self.unsafe.add("image that is not a file in the content folder")
                 elif ":" not in value and name == "href" and not value.startswith("#"):
                     self.unsafe.add("relative link")
         if tag not in self.VOID:
@@ -82,6 +86,22 @@ class _Survey(HTMLParser):
         if tag in self.open:
             while self.open and self.open.pop() != tag:
                 pass
+
+
+def _local(url: str) -> bool:
+    """A path beside the story (``../images/x.jpg``): the only images a body may show;
+    the network is for the edition's allowed hosts, never for story content."""
+    return ":" not in url and not url.startswith(("/", "\\"))
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> str | None:
+    """Relative URLs pass nh3 only as image sources (files, checked by images.load_photo);
+    a relative link has nowhere to go in print or in the EPUB."""
+    if name == "href" and ":" not in value:
+        return None
+    if tag == "img" and name == "src" and not _local(value):
+        return None
+    return value
 
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -118,7 +138,8 @@ def clean_html(raw_html: str) -> tuple[str, list[str]]:
         clean_content_tags=DROPPED_WITH_CONTENT,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        url_relative="deny",
+        url_relative="pass_through",
+        attribute_filter=_keep_attribute,
         link_rel=None,
         strip_comments=True,
     )

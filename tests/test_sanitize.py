@@ -22,7 +22,6 @@ UNSAFE_TAGS = {
     "embed",
     "svg",
     "math",
-    "img",
     "link",
     "meta",
     "base",
@@ -60,6 +59,9 @@ HOSTILE = [
     '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></p></noscript>',
     '<a href="file:///etc/passwd">local</a> <a href="/etc/passwd">root</a>',
+    '<img src="https://evil.example/pixel.gif"><img src="//evil.example/x.jpg">',
+    '<img src="/etc/passwd"><img src="file:///etc/passwd"><img src="\\\\host\\share\\x.jpg">',
+    '<img src="data:image/png;base64,iVBORw0KGgo=" alt="data">',
 ]
 
 
@@ -76,7 +78,11 @@ def assert_safe(fragment: str) -> None:
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (element.tag, name)
             assert name.lower() != "style", element.tag
-            if name.lower() in ("href", "src", "xlink:href", "action", "data"):
+            if element.tag == "img" and name == "src":
+                # Only a path beside the story: images.load_photo checks it is a file
+                # in the content folder; the build never fetches a story's images.
+                assert ":" not in value and not value.startswith(("/", "\\")), value
+            elif name.lower() in ("href", "src", "xlink:href", "action", "data"):
                 assert value.split(":", 1)[0].lower() in ("http", "https", "mailto"), value
 
 

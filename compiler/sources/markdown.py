@@ -14,6 +14,7 @@ import yaml
 
 from ..config import EditionConfig
 from ..diagnostics import Diagnostic, diag
+from ..figures import extract_figures
 from ..fonts import uncovered
 from ..images import inside, load_photo
 from ..model import Related, Story, slugify
@@ -154,6 +155,10 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
                                         decoded)
         problems += photo_notes
 
+    body_html, figures, figure_notes = extract_figures(body_html, path, content_root, text,
+                                                       decoded)
+    problems += figure_notes
+
     related, related_notes = _read_related(meta.get("related"), path, where("related"),
                                            language)
     problems += related_notes
@@ -171,6 +176,7 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
         priority=priority,
         language=language,
         photo=photo,
+        figures=figures,
         related=related,
         url=plain_text(meta.get("url") or ""),
     ), problems

@@ -37,16 +37,16 @@ _MARKUP = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 
+def has_khmer(text: str) -> bool:
+    return _ANY.search(text) is not None
+
+
 # ICU break iterators are costly to build (the dictionary is loaded) and are
 # stateful, so one is built lazily and shared under a lock.
 _lock = threading.Lock()
 
 
 @cache
-def has_khmer(text: str) -> bool:
-    return _ANY.search(text) is not None
-
-
 def _word_iterator():
     try:
         import icu

@@ -10,7 +10,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .resources import FONTS_DIR
@@ -80,8 +80,10 @@ def uncovered(text: str) -> str:
                            and ch not in "\u200b\u200c\u200d\u00ad"}))
 
 
+@cache
 def isolate_fontconfig() -> None:
-    """Point fontconfig at fonts/ only, before Pango starts.
+    """Point fontconfig at fonts/ only, before Pango starts (so once per process:
+    fontconfig reads the file once).
 
     WeasyPrint falls back to any system font for a glyph our faces lack; with
     this config there is nothing else to fall back to, so the PDF can only ever

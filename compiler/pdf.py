@@ -223,7 +223,7 @@ def _render_once(edition: Edition, workers: PartWorkers, cache: PartCache | None
     finally:
         # Workers hold every part until it is written: let them go before the join,
         # the build's other big moment for memory (a retry starts new ones).
-        workers.let_go()
+        workers.close()
         photos.close()
         give_back(collect=False)
     final = run.final

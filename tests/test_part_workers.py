@@ -70,10 +70,22 @@ def test_a_worker_that_dies_is_reported_and_replaced(pool):
     assert again.failures == {}
 
 
-def test_workers_let_go_leave_on_their_own_and_close_reaps_them():
+def test_close_stops_every_worker_before_it_returns():
     workers = PartWorkers(2, 0).start()
     processes = [w.process for w in workers.workers]
-    workers.let_go()
-    assert workers.workers == []
     workers.close()
+    assert workers.workers == []
     assert all(process.poll() is not None for process in processes)
+
+
+def test_a_killed_workers_temporary_files_go_with_the_pool():
+    """WeasyPrint copies the fonts to a temporary folder it removes on a clean exit; a
+    worker killed for overrunning never gets one, so the pool's folder holds them."""
+    workers = PartWorkers(1, 0).start()
+    scratch = workers.scratch
+    outcome = workers.run([Task("a", RENDER_WRITE, (_job(2), None, 1), 120)])
+    assert outcome.failures == {}
+    assert list(scratch.glob("weasyprint-*")), "fonts were copied into the pool's folder"
+    workers.workers[0].process.kill()
+    workers.close()
+    assert not scratch.exists()

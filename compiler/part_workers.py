@@ -37,7 +37,8 @@ from typing import Any
 
 RENDER, WRITE, RENDER_WRITE, STOP, WARM = "render", "write", "render+write", "stop", "warm"
 IDLE_BEFORE_COLLECTING = 0.1
-"""Seconds a worker that holds nothing waits for a stop before it collects garbage."""
+"""Seconds a worker that holds nothing waits for its next message (a stop spares the
+collection) before it collects garbage anyway."""
 
 
 @dataclass
@@ -87,13 +88,23 @@ def _serve(conn, memory_mb: int, warm: bool) -> None:
     if warm:
         _warm_up()  # while the parent reads the stories
     held = {}
+    # Holding nothing since its last write: memory to hand back (give_back), unless the
+    # next word is stop, for a worker that exits frees it all at once. A full
+    # collection walks every kept part, so only when none are kept.
+    emptied = False
     while True:
+        if emptied and not conn.poll(IDLE_BEFORE_COLLECTING):
+            give_back()  # idle while others are still at work
+            emptied = False
         try:
             kind, key, payload = conn.recv()
         except EOFError:
             return
         if kind == STOP:
             return
+        if emptied:
+            give_back()  # before the next part grows the heap again
+            emptied = False
         if kind == WARM:  # no reply: the parent does not wait for it
             _warm_up()
             continue
@@ -113,11 +124,7 @@ def _serve(conn, memory_mb: int, warm: bool) -> None:
                 del document
                 reply = layout
             conn.send(("ok", key, reply))
-            if kind == WRITE and not held and not conn.poll(IDLE_BEFORE_COLLECTING):
-                # Holding nothing and not about to be stopped (others are still at work):
-                # hand the memory back. A full collection walks every kept part, so only
-                # now; and a worker that is being stopped frees it all by exiting.
-                give_back()
+            emptied = kind == WRITE and not held
         except MemoryError:
             held.clear()
             conn.send(("error", key, f"ran out of memory (limit {memory_mb} MB)"))

@@ -107,6 +107,18 @@ def test_each_output_gets_its_own_address_escaped(content):
     assert with_photos(body, (), lambda p: "x") == body
 
 
+def _figure_alts(element) -> list[str]:
+    """/Alt of every Figure in the PDF's structure tree, in order."""
+    found = []
+    if isinstance(element, pikepdf.Dictionary):
+        if element.get("/S") == "/Figure":
+            found.append(str(element.get("/Alt", "")))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            found += _figure_alts(kid)
+    return found
+
+
 def test_inline_photos_print_and_pack_end_to_end(tmp_path):
     content = Content(tmp_path / "content")
     content.photo("ring.jpg", size=(2000, 3000), color=(200, 40, 40))
@@ -127,7 +139,9 @@ def test_inline_photos_print_and_pack_end_to_end(tmp_path):
     with pikepdf.open(pdf_path) as pdf:
         sizes = sorted((int(x.Width), int(x.Height)) for page in pdf.pages
                        for x in page.get_images().values())
+        alts = _figure_alts(pdf.Root.StructTreeRoot)
     assert (1600, 2400) in sizes and (2400, 1600) in sizes, sizes
+    assert {"Boxers in the ring", "The harbour at dawn"} <= set(alts), "tagged with their alt"
 
     epub_path = out / "daily-2026-11-25.epub"
     check = epubcheck(epub_path)

@@ -7,7 +7,6 @@ JSON report written beside the outputs tells the night editor what happened.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,7 +22,7 @@ from .epub import build_epub
 from .exit_codes import EXIT_FAILED, EXIT_OK
 from .images import decoded_before
 from .memory import give_back
-from .part_workers import PartWorkers
+from .part_workers import PartWorkers, workers_for
 from .pdf import render_pdf
 from .print_photos import photo_cache
 from .progress import Progress
@@ -90,10 +89,10 @@ def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | 
     progress = progress or Progress(5, quiet=True)
     clock = time.perf_counter()
     # The PDF's workers start first: WeasyPrint loads in them while the stories are read.
-    if isinstance(workers, PartWorkers) or not (write and "pdf" in config.outputs):
+    if isinstance(workers, PartWorkers) or not write:
         pool = workers
     else:
-        pool = PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
+        pool = workers_for(config, workers)
     try:
         return _build(content_root, config, out_dir, day, strict, write, progress, cache_dir,
                       pool, result, clock)

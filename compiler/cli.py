@@ -7,7 +7,6 @@ fifth of a second sooner, on a correction that takes two).
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 from pathlib import Path
@@ -18,7 +17,7 @@ import click
 from .diagnostics import CATALOGUE
 from .exit_codes import EXIT_FAILED, EXIT_OK
 from .options import EDITION_OPTION, existing_folder, load_edition, parse_date
-from .part_workers import PartWorkers
+from .part_workers import workers_for
 from .progress import Progress
 
 if TYPE_CHECKING:
@@ -67,8 +66,7 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = load_edition(edition_name)
-    pool = (PartWorkers(workers or os.cpu_count() or 2, config.render_memory_mb).start()
-            if "pdf" in config.outputs else None)
+    pool = workers_for(config, workers)
     from .build import build  # now that the workers are on their way
 
     progress = Progress(5, quiet=quiet)

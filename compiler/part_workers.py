@@ -177,6 +177,14 @@ class _Worker:
         self.conn.close()
 
 
+def workers_for(config, size: int | None = None) -> PartWorkers | None:
+    """Started workers for an edition (an EditionConfig) that prints a PDF, else None;
+    ``size`` defaults to one per core."""
+    if "pdf" not in config.outputs:
+        return None
+    return PartWorkers(size or os.cpu_count() or 2, config.render_memory_mb).start()
+
+
 class PartWorkers:
     """``size`` long-lived worker processes, started early. The first loads WeasyPrint
     at once, while the parent reads the stories; the others only when ``expect`` says

@@ -25,6 +25,7 @@ from ..exit_codes import EXIT_USAGE
 from ..options import EDITION_OPTION, load_edition
 from ..options import existing_folder as _folder
 from ..options import parse_date as _parse_date
+from ..part_workers import workers_for
 from ..progress import Progress
 from .lock import EXIT_LOCKED, Locked, shelf_lock
 
@@ -83,17 +84,21 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
 
     Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
     """
+    config = _edition(edition_name)
+    pool = workers_for(config)  # before the pipeline loads, as ``edition build`` does
     from .nightly import run_nightly
 
-    config = _edition(edition_name)
     progress = Progress(5, quiet=quiet)
     try:
         run = run_nightly(content, Path(public), config, day,
-                          Path(out_dir) if out_dir else None, progress)
+                          Path(out_dir) if out_dir else None, progress, pool)
     except Locked as exc:
         progress.done()
         click.echo(f"edition: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
+    finally:
+        if pool is not None:
+            pool.close()  # when the build never started (it closes them itself)
     progress.done()
     if run.build is not None:
         for diagnostic in run.build.diagnostics:

@@ -28,6 +28,7 @@ from ..config import EditionConfig
 from ..exit_codes import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
 from ..exit_codes import EXIT_OK, EXIT_USAGE
 from ..exit_codes import EXIT_OK as EXIT_PUBLISHED
+from ..part_workers import PartWorkers
 from ..progress import Progress
 from .archive import Publication, PublishError, publish_issue, timestamp_now
 from .issue import human_size
@@ -67,25 +68,29 @@ def publish(out_dir: Path, public: Path, config: EditionConfig, day: date) -> Pu
 
 
 def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | None = None,
-                out_dir: Path | None = None, progress: Progress | None = None) -> NightlyRun:
-    """Raises ``lock.Locked`` when another run is publishing to ``public``."""
+                out_dir: Path | None = None, progress: Progress | None = None,
+                workers: PartWorkers | None = None) -> NightlyRun:
+    """Raises ``lock.Locked`` when another run is publishing to ``public``.
+    ``workers``: layout workers the caller started early (build closes them)."""
     day = day or default_day()
     with shelf_lock(public):
         started = time.perf_counter()
         if out_dir is not None:
-            run = _build_and_publish(content, public, config, day, out_dir, progress)
+            run = _build_and_publish(content, public, config, day, out_dir, progress, workers)
         else:
             with tempfile.TemporaryDirectory(prefix="edition-nightly-") as work:
-                run = _build_and_publish(content, public, config, day, Path(work), progress)
+                run = _build_and_publish(content, public, config, day, Path(work), progress,
+                                         workers)
         run.summary = summary_line(config.name, day, run, time.perf_counter() - started)
         append_log(public, config.name, run.summary)
     return run
 
 
 def _build_and_publish(content: Path, public: Path, config: EditionConfig, day: date,
-                       out_dir: Path, progress: Progress | None) -> NightlyRun:
+                       out_dir: Path, progress: Progress | None,
+                       workers: PartWorkers | None) -> NightlyRun:
     try:
-        result = build(content, config, out_dir, day, progress=progress)
+        result = build(content, config, out_dir, day, progress=progress, workers=workers)
     except Exception as exc:  # the log line must still be written
         return NightlyRun(EXIT_NOTHING_PUBLISHED, "", error=exc)
     if result.exit_code != EXIT_OK or not result.outputs:

@@ -61,7 +61,12 @@ def extract_figures(body_html: str, story_path: Path, content_root: Path, text: 
             figure.tail = img.tail
             container.replace(img, figure)
             continue
+        holder = img.getparent()
         _remove(img)
+        while holder is not block and _is_empty(holder):  # a link or <em> around the photo
+            parent = holder.getparent()
+            _remove(holder)
+            holder = parent
         if _is_empty(block):  # the photo was all the paragraph held
             figure.tail = block.tail
             container.replace(block, figure)

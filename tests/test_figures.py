@@ -60,6 +60,17 @@ def test_a_photo_in_mid_sentence_follows_its_paragraph_and_the_words_stay(conten
     assert " ".join("".join(body[0].itertext()).split()) == "The bout ended in the fifth round."
 
 
+def test_a_linked_photo_leaves_no_empty_link_behind(content):
+    content.photo("ring.jpg")
+    story, problems = read(content, "linked",
+                           body=f"See [{BOXERS}](https://example.com/fight) tonight.\n")
+    assert problems == [] and len(story.figures) == 1
+    body = _body(story)
+    assert [child.tag for child in body] == ["p", "figure"]
+    assert body[0].find("a") is None, "an empty link is a trap for screen readers"
+    assert " ".join("".join(body[0].itertext()).split()) == "See tonight."
+
+
 def test_the_authors_own_figure_and_caption_are_kept(content):
     content.photo("ring.jpg")
     html = ('<figure><img src="../images/ring.jpg" alt="The ring">'

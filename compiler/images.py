@@ -183,8 +183,8 @@ def _chain(data: bytes) -> dict[Size, bytes]:
         for size in (PRINT, SCREEN):
             # Hamming: sharper than bilinear at the cost of bilinear, half bicubic's;
             # at these gentle reductions (0.8, then 0.67) the difference from
-            # bicubic does not show at 340 dpi or on a screen, and photo copies are a
-            # fifth of a first build's CPU.
+            # bicubic does not show at 340 dpi or on a screen, and photo copies are
+            # about a fifth of a first build's CPU (one photo's timing x 33 / a build).
             image.thumbnail((size.long_side, size.long_side), Image.Resampling.HAMMING)
             out = io.BytesIO()
             image.save(out, "JPEG", quality=size.quality, optimize=True, progressive=False)

@@ -13,7 +13,6 @@ without it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from .layout import LayoutJob, PartLayout, lay_out
 from .memory import give_back
 from .model import Edition, Section, Story
 from .page_slots import placeholder, too_wide
-from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
+from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task, workers_for
 from .pdf_merge import Bookmark, merge_parts
 from .print_parts import (
     FRONT_ANCHORS,
@@ -282,8 +281,7 @@ def render_pdf(edition: Edition, work_dir: Path, cache_dir: Path | None = None,
     """``workers``: how many processes, or workers already started by the caller."""
     cache = PartCache(cache_dir / "parts") if cache_dir else None
     image_cache = photo_cache(cache_dir, work_dir)
-    pool = workers if isinstance(workers, PartWorkers) else PartWorkers(
-        workers or os.cpu_count() or 2, edition.config.render_memory_mb).start()
+    pool = workers if isinstance(workers, PartWorkers) else workers_for(edition.config, workers)
     left_out: list[Diagnostic] = []
     try:
         while True:

@@ -304,3 +304,35 @@ def test_a_truncated_photo_is_caught_even_when_its_name_was_known(content, tmp_p
                                  content.root / "stories" / "story.md", content.root, 7,
                                  images.decoded_before(cache))
     assert again is None and codes(problems) == ["P003"]
+
+
+def test_print_copies_are_linked_from_the_cache_not_written_again(content, tmp_path):
+    from compiler.print_photos import PHOTO_FOLDER, PHOTO_NAME, PrintPhotos
+
+    photo = photo_of(content, "linked.jpg", (3000, 2000))
+    cache = tmp_path / "copies"
+    for work in (tmp_path / "night-1", tmp_path / "night-2"):
+        photos = PrintPhotos(work, cache, [photo])
+        photos.wait()
+        photos.close()
+        name = photos.url(photo).split(":", 1)[1]
+        assert PHOTO_NAME.match(name)
+        built, cached = work / PHOTO_FOLDER / name, cache / name
+        assert built.stat().st_ino == cached.stat().st_ino, "one file, two names"
+    with Image.open(built) as image:
+        assert max(image.size) == PRINT.long_side
+
+
+def test_a_photo_changed_before_its_print_copy_is_printed_but_not_cached(content, tmp_path):
+    from compiler.print_photos import PHOTO_FOLDER, PrintPhotos
+
+    photo = photo_of(content, "changing.jpg", (900, 600))
+    make_photo(photo.source, size=(600, 900))  # replaced after the check, before the copy
+    cache = tmp_path / "copies"
+    photos = PrintPhotos(tmp_path / "work", cache, [photo])
+    photos.wait()
+    photos.close()
+    built = tmp_path / "work" / PHOTO_FOLDER / photos.url(photo).split(":", 1)[1]
+    with Image.open(built) as image:
+        assert image.size == (600, 900), "the part prints what is on disk now"
+    assert not list(cache.glob("*.jpg")), "nothing cached under the checked bytes' digest"

@@ -65,7 +65,7 @@ def test_the_page_shows_the_edition_and_the_edit_after_a_rebuild(preview):
 def test_only_the_photos_and_fonts_of_the_preview_are_served(preview):
     server, _ = preview
     page = fetch(server.url)[1].decode()
-    photos = re.findall(r'src="(/photos/[0-9a-f]{24}-2400-v[0-9]+\.jpg)"', page)
+    photos = re.findall(r'src="(/photos/[0-9a-f]{64}-2400-[0-9]+-v[0-9]+\.jpg)"', page)
     assert photos, "the lead photo is addressed through the preview server"
     status, body, kind = fetch(server.url.rstrip("/") + photos[0])
     assert status == 200 and kind == "image/jpeg" and body[:2] == b"\xff\xd8"

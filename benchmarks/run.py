@@ -295,7 +295,7 @@ def bare_child(content: str, work: str, out_pdf: str) -> None:
         clock = now
 
     try:  # fontconfig must see only fonts/ before WeasyPrint loads Pango
-        from compiler.fonts import isolate_fontconfig
+        from compiler.text.fonts import isolate_fontconfig
     except ImportError:
         isolate_fontconfig = None
     if isolate_fontconfig:
@@ -303,11 +303,11 @@ def bare_child(content: str, work: str, out_pdf: str) -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from compiler import pdf as compiler_pdf
     from compiler import resources
-    from compiler.assemble import assemble
     from compiler.config import load_config
-    from compiler.fetch import EditionFetcher
+    from compiler.content.assemble import assemble
+    from compiler.pdf import printer as compiler_pdf
+    from compiler.pdf.fetcher import EditionFetcher
     lap("import")
 
     config, problems = load_config(resources.EDITIONS_DIR / "daily.toml")

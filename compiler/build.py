@@ -14,19 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .assemble import assemble
-from .config import EditionConfig
-from .diagnostics import Diagnostic, Severity, diag
-from .epub import build_epub
-from .exit_codes import EXIT_FAILED, EXIT_OK
-from .images import decoded_before
-from .memory import give_back
-from .part_workers import PartWorkers, workers_for
-from .pdf import render_pdf
-from .print_photos import photo_cache
-from .progress import Progress
-from .publish import atomic_write, remove_stale_parts
+from compiler import __version__
+from compiler.config import EditionConfig
+from compiler.content.assemble import assemble
+from compiler.content.photos import decoded_before
+from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
+from compiler.epub.package import build_epub
+from compiler.files import atomic_write, remove_stale_parts
+from compiler.memory import give_back
+from compiler.pdf.photos import photo_cache
+from compiler.pdf.printer import render_pdf
+from compiler.pdf.workers import PartWorkers, workers_for
+from compiler.progress import Progress
 
 
 @dataclass

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .diagnostics import Diagnostic, diag
+from compiler.diagnostics import Diagnostic, diag
 
 PAGE_SIZES = ("A4", "Letter")
 OUTPUTS = ("pdf", "epub")
@@ -115,7 +115,7 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
             problems.append(diag("E003", f"{key} must be a list of non-empty strings", path))
     if "sections" in values and not values["sections"]:
         problems.append(diag("E003", "sections must name at least one section", path))
-    from .model import slugify  # the model imports this module
+    from compiler.model import slugify  # the model imports this module
 
     slugs = [slugify(name) for name in values.get("sections", ()) if isinstance(name, str)]
     if len(set(slugs)) != len(slugs):

@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+# Exit codes every command shares. Here, beside the codes, so the CLI can name them
+# without importing the pipeline: ``edition build`` starts its layout workers first.
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
 
 class Severity(StrEnum):
     ERROR = "error"  # the story (or the edition) cannot be used

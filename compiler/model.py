@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .config import EditionConfig
+from compiler.config import EditionConfig
 
 
 def slugify(text: str) -> str:

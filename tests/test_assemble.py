@@ -1,11 +1,11 @@
-"""compiler.assemble: content folder -> Edition; good stories kept, the rest explained."""
+"""compiler.content.assemble: content folder -> Edition; good stories kept, the rest explained."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from compiler.assemble import assemble
 from compiler.config import EditionConfig
+from compiler.content.assemble import assemble
 from conftest import FIXED_EPOCH, story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business", "World"))

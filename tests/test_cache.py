@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
-from compiler import cache as cache_module
-from compiler.layout import LayoutJob
+from compiler.pdf import cache as cache_module
+from compiler.pdf.typeset import LayoutJob
 from conftest import DAILY, REPO, make_photo, run_cli
 
 

@@ -13,9 +13,9 @@ from lxml import etree
 from PIL import Image
 
 from compiler.config import EditionConfig
-from compiler.figures import with_photos
+from compiler.content.figures import with_photos
+from compiler.content.markdown import read_story
 from compiler.model import Photo
-from compiler.sources import read_story
 from conftest import DAILY, Content, epubcheck, pdftotext, run_cli
 
 BOXERS = '![Boxers in the ring](../images/ring.jpg "Boxers trade blows on Sunday.")'

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import uharfbuzz as hb
 
-from compiler.fonts import FACES
-from compiler.fontsubset import subset_font
+from compiler.epub.subset import subset_font
 from compiler.resources import FONTS_DIR
+from compiler.text.fonts import FACES
 from conftest import SAMPLE
 
 STORIES = sorted((SAMPLE / "stories").glob("*.md"))

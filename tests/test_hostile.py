@@ -4,7 +4,7 @@ A canary file outside the content folder holds a random token (as text and as a 
 comment); a local HTTP server counts every request. After the build the token must be in
 neither output, the server must have heard nothing, the PDF must carry no attachments or
 scripts, and the EPUB no scripts, handlers or script URLs, and it must still pass EPUBCheck.
-The fetcher itself (compiler.fetch.EditionFetcher) is unit-tested below, and so is the
+The fetcher itself (compiler.pdf.fetcher.EditionFetcher) is unit-tested below, and so is the
 fetcher's defence when hostile HTML reaches WeasyPrint without the sanitiser.
 """
 
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from compiler.fetch import EditionFetcher, RefusedURL
+from compiler.pdf.fetcher import EditionFetcher, RefusedURL
 from conftest import Content, epubcheck, pdftotext, run_cli, story_text
 from hostile.checks import (
     NO_PROXY_ENV,
@@ -382,7 +382,7 @@ def test_fetcher_refuses_an_allowed_host_that_is_not_public(fetch_setup, server,
 def loopback_is_public(monkeypatch):
     """Redirects can only be tested against the local server: let it pass the public check,
     while every other address is still checked."""
-    import compiler.fetch as fetch_module
+    import compiler.pdf.fetcher as fetch_module
 
     real = fetch_module.check_public
     monkeypatch.setattr(fetch_module, "check_public",
@@ -430,7 +430,7 @@ def test_named_scheme_serves_plain_names(fetch_setup):
 def test_fetcher_holds_when_raw_hostile_html_reaches_weasyprint(tmp_path, server, monkeypatch):
     """If the sanitiser ever missed something, WeasyPrint still gets only the edition's
     fetcher: lay out unsanitised hostile HTML and judge the PDF."""
-    from compiler.layout import LayoutJob, lay_out
+    from compiler.pdf.typeset import LayoutJob, lay_out
     from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 
     for key, value in NO_PROXY_ENV.items():

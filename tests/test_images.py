@@ -1,4 +1,4 @@
-"""compiler.images: refuse what would hurt the build, then make reproducible renditions."""
+"""compiler.content.photos: refuse what would hurt the build, then make reproducible renditions."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from compiler.content.photos import MAX_PIXELS, PRINT, SCREEN, load_photo, rendition
 from compiler.diagnostics import Severity
-from compiler.images import MAX_PIXELS, PRINT, SCREEN, load_photo, rendition
 from conftest import make_photo
 
 
@@ -221,7 +221,7 @@ def test_rendition_is_reproducible_and_cached(content, tmp_path):
 
 
 def test_threads_asking_for_one_photo_share_one_decode(content, tmp_path, monkeypatch):
-    from compiler import images
+    from compiler.content import photos as images
 
     photo = photo_of(content, "shared.jpg", (3000, 2000))
     decodes = []
@@ -273,7 +273,7 @@ def test_a_photo_changed_after_its_check_is_not_cached_under_the_old_content(con
 
 def test_photos_with_copies_in_the_cache_are_checked_without_decoding(content, tmp_path,
                                                                       monkeypatch):
-    from compiler import images
+    from compiler.content import photos as images
 
     cache = tmp_path / "build-cache"
     photo = photo_of(content, "known.jpg", (1200, 800))
@@ -294,7 +294,7 @@ def test_photos_with_copies_in_the_cache_are_checked_without_decoding(content, t
 
 
 def test_a_truncated_photo_is_caught_even_when_its_name_was_known(content, tmp_path):
-    from compiler import images
+    from compiler.content import photos as images
 
     cache = tmp_path / "build-cache"
     photo = photo_of(content, "later-cut.jpg", (1200, 800))
@@ -307,7 +307,7 @@ def test_a_truncated_photo_is_caught_even_when_its_name_was_known(content, tmp_p
 
 
 def test_print_copies_are_linked_from_the_cache_not_written_again(content, tmp_path):
-    from compiler.print_photos import PHOTO_FOLDER, PHOTO_NAME, PrintPhotos
+    from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_NAME, PrintPhotos
 
     photo = photo_of(content, "linked.jpg", (3000, 2000))
     cache = tmp_path / "copies"
@@ -324,7 +324,7 @@ def test_print_copies_are_linked_from_the_cache_not_written_again(content, tmp_p
 
 
 def test_a_photo_changed_before_its_print_copy_is_printed_but_not_cached(content, tmp_path):
-    from compiler.print_photos import PHOTO_FOLDER, PrintPhotos
+    from compiler.pdf.photos import PHOTO_FOLDER, PrintPhotos
 
     photo = photo_of(content, "changing.jpg", (900, 600))
     make_photo(photo.source, size=(600, 900))  # replaced after the check, before the copy

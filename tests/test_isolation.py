@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from compiler.config import EditionConfig
-from compiler.sources import read_story
+from compiler.content.markdown import read_story
 from conftest import DAILY, Content, pdftotext, run_cli, story_text
 from hostile.checks import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
 

@@ -4,8 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from compiler import khmer
-from compiler.khmer import ZWSP, break_html, insert_break_opportunities, segment
+from compiler.text import khmer
+from compiler.text.khmer import ZWSP, break_html, insert_break_opportunities, segment
 
 POPULATION = "ប្រទេសកម្ពុជាមានប្រជាជនប្រហែលដប់ប្រាំពីរលាននាក់"
 KINGDOM = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍ដែលមានរាជធានីភ្នំពេញនិងមានប្រវត្តិសាស្ត្រយូរលង់ណាស់មកហើយ"

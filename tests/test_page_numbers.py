@@ -14,11 +14,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from compiler import pdf as pdf_module
-from compiler.assemble import assemble
 from compiler.config import load_config
+from compiler.content.assemble import assemble
 from compiler.diagnostics import Severity
-from compiler.print_parts import plan_parts
+from compiler.pdf import printer as pdf_module
+from compiler.pdf.parts import plan_parts
 from conftest import DAILY, pdftotext
 
 DAY = date(2026, 11, 25)
@@ -128,12 +128,12 @@ def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_pa
 
 @pytest.fixture(scope="module")
 def weasyprint_document():
-    from compiler.fonts import font_face_css, isolate_fontconfig
+    from compiler.text.fonts import font_face_css, isolate_fontconfig
 
     isolate_fontconfig()
     from weasyprint import CSS, HTML
 
-    from compiler.page_slots import slot
+    from compiler.pdf.slots import slot
 
     html = (f"<p>See also: a headline, page&#160;{slot('far', '888')}</p>"
             f"<p>And page&#160;{slot('near', '888')}</p>")
@@ -147,7 +147,7 @@ def weasyprint_document():
 def test_fill_writes_numbers_and_recentres_the_folio(weasyprint_document):
     from weasyprint.formatting_structure import boxes
 
-    from compiler.page_slots import fill, slots_of
+    from compiler.pdf.slots import fill, slots_of
 
     assert slots_of(weasyprint_document) == ["far", "near"]
 
@@ -172,8 +172,8 @@ def test_fill_writes_numbers_and_recentres_the_folio(weasyprint_document):
 def test_the_whole_document_names_only_photos_that_are_on_disk(content, tmp_path):
     """The preview and the benchmark's baseline lay out print_html: every photo it names
     must have been made, however many there are (more than the threads making them)."""
-    from compiler.pdf import print_html
-    from compiler.print_photos import PHOTO_FOLDER, PHOTO_SCHEME
+    from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME
+    from compiler.pdf.printer import print_html
 
     for n in range(8):
         content.photo(f"p{n}.jpg", size=(900, 600), color=(20 * n, 90, 140))

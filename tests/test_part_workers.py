@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from compiler.layout import LayoutJob
-from compiler.part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
-from compiler.print_parts import house_stylesheets
+from compiler.pdf.parts import house_stylesheets
+from compiler.pdf.typeset import LayoutJob
+from compiler.pdf.workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task
 from compiler.resources import LAYOUTS_DIR
 
 

@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 import yaml
 
-from compiler.render import long_date
+from compiler.text.templates import long_date
 from conftest import SAMPLE, Content, pdftotext, run_cli
 
 DAY = date(2026, 11, 25)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compiler.render import long_date
+from compiler.text.templates import long_date
 from conftest import DAILY, SAMPLE
 
 SETUP_HINT = "run `bash .ci/readers-setup`"

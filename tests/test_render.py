@@ -1,4 +1,4 @@
-"""compiler.render: the shared template context, filters and the two layouts' HTML."""
+"""compiler.text.templates: the shared template context, filters and the two layouts' HTML."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from datetime import date, timedelta
 import pytest
 from lxml import etree, html
 
-from compiler.assemble import assemble
 from compiler.config import EditionConfig
-from compiler.khmer import ZWSP
-from compiler.pdf import print_html
-from compiler.render import Links, context, environment, long_date
+from compiler.content.assemble import assemble
+from compiler.pdf.printer import print_html
+from compiler.text.khmer import ZWSP
+from compiler.text.templates import Links, context, environment, long_date
 from conftest import REPO
 
 KHMER_HEADLINE = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍"
@@ -95,7 +95,7 @@ def test_long_date_does_not_follow_the_machine_locale(french_locale):
     script = (
         "import locale, datetime, sys\n"
         "locale.setlocale(locale.LC_ALL, '')\n"
-        "from compiler.render import long_date\n"
+        "from compiler.text.templates import long_date\n"
         "d = datetime.date(2026, 11, 25)\n"
         "print(d.strftime('%A %B'))\n"
         "print(long_date(d))\n"

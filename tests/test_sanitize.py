@@ -1,11 +1,11 @@
-"""compiler.sanitize: untrusted story HTML -> a safe, well-formed XHTML fragment."""
+"""compiler.content.sanitize: untrusted story HTML -> a safe, well-formed XHTML fragment."""
 
 from __future__ import annotations
 
 import pytest
 from lxml import etree
 
-from compiler.sanitize import (
+from compiler.content.sanitize import (
     MAX_DEPTH,
     MarkupTooDeep,
     clean_html,

@@ -21,8 +21,8 @@ from test_shelf_support import (
     weekly_build,
 )
 
-from compiler.render import long_date
 from compiler.shelf.nightly import publish
+from compiler.text.templates import long_date
 from conftest import FIXED_EPOCH
 
 NS = {"a": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/terms/",

@@ -72,7 +72,7 @@ def test_a_run_while_another_holds_the_lock_exits_75(night, tmp_path):
 
 RUNNER = """
 import sys, time, pathlib
-from compiler.cli import main  # imported before the go signal, so the run starts at once
+from compiler.commands.main import main  # imported before the go signal, so the run starts at once
 go = pathlib.Path(sys.argv[1])
 while not go.exists():
     time.sleep(0.02)

@@ -11,9 +11,9 @@ from PIL import Image
 
 from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
 from compiler.shelf.issue import FileEntry, Issue, read_issue, write_issue
-from compiler.shelf.layout import day_dirs, href, prune_empty
 from compiler.shelf.lock import Locked, shelf_lock
 from compiler.shelf.page import lang_of
+from compiler.shelf.paths import day_dirs, href, prune_empty
 from compiler.shelf.retention import apply_retention, oldest_kept
 
 OPF = """<?xml version="1.0" encoding="utf-8"?>

@@ -1,4 +1,4 @@
-"""compiler.sources: one Markdown story -> a Story, or diagnostics naming file and line.
+"""compiler.content.markdown: one Markdown story -> a Story, or diagnostics naming file and line.
 
 Every bad-story case must leave that story out (``None``) with the right code
 and, where the reader can know it, the line; warnings keep the story.
@@ -11,8 +11,8 @@ from datetime import datetime
 import pytest
 
 from compiler.config import EditionConfig
+from compiler.content.markdown import read_story
 from compiler.diagnostics import Severity
-from compiler.sources import read_story
 from conftest import story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business"), max_headline_chars=60)

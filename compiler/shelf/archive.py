@@ -19,15 +19,15 @@ from pathlib import Path
 
 from PIL import UnidentifiedImageError
 
-from ..assemble import build_timestamp
-from ..config import EditionConfig
-from ..publish import atomic_write, remove_stale_parts
-from .corrections import read_corrections, record_correction
-from .epubinfo import EpubProblem, read_epub, thumbnail
-from .issue import FileEntry, Issue, read_issue, write_issue
-from .latest import point_latest
-from .layout import DELIVERABLES, ISSUE_FILE, day_dir, day_dirs, edition_dir, file_name
-from .retention import apply_retention, oldest_kept
+from compiler.config import EditionConfig
+from compiler.content.assemble import build_timestamp
+from compiler.files import atomic_write, remove_stale_parts
+from compiler.shelf.corrections import read_corrections, record_correction
+from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
+from compiler.shelf.issue import FileEntry, Issue, read_issue, write_issue
+from compiler.shelf.latest import point_latest
+from compiler.shelf.paths import DELIVERABLES, ISSUE_FILE, day_dir, day_dirs, edition_dir, file_name
+from compiler.shelf.retention import apply_retention, oldest_kept
 
 
 class PublishError(Exception):

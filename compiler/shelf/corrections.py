@@ -11,8 +11,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from ..publish import atomic_write
-from .layout import CORRECTIONS_FILE, edition_dir
+from compiler.files import atomic_write
+from compiler.shelf.paths import CORRECTIONS_FILE, edition_dir
 
 
 def corrections_path(public: Path, edition: str) -> Path:

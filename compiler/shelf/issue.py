@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..publish import atomic_write
-from .layout import ISSUE_FILE, day_dirs, edition_dir
+from compiler.files import atomic_write
+from compiler.shelf.paths import ISSUE_FILE, day_dirs, edition_dir
 
 FORMAT = 1
 

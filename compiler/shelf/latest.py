@@ -21,9 +21,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..publish import atomic_write, sync_dir
-from .issue import Issue, load_issues
-from .layout import DELIVERABLES, LATEST_NAMES, day_dir, edition_dir
+from compiler.files import atomic_write, sync_dir
+from compiler.shelf.issue import Issue, load_issues
+from compiler.shelf.paths import DELIVERABLES, LATEST_NAMES, day_dir, edition_dir
 
 
 def newest_issue(public: Path, edition: str) -> Issue | None:

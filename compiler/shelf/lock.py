@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .layout import LOCK_FILE
+from compiler.shelf.paths import LOCK_FILE
 
 EXIT_LOCKED = 75
 """EX_TEMPFAIL from sysexits.h: try again later."""

@@ -22,19 +22,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..assemble import build_timestamp
-from ..build import BuildResult, build
-from ..config import EditionConfig
-from ..exit_codes import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
-from ..exit_codes import EXIT_OK, EXIT_USAGE
-from ..exit_codes import EXIT_OK as EXIT_PUBLISHED
-from ..part_workers import PartWorkers
-from ..progress import Progress
-from .archive import Publication, PublishError, publish_issue, timestamp_now
-from .issue import human_size
-from .layout import DELIVERABLES, NIGHTLY_LOG, edition_dir
-from .lock import shelf_lock
-from .site import refresh_site
+from compiler.build import BuildResult, build
+from compiler.config import EditionConfig
+from compiler.content.assemble import build_timestamp
+from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from compiler.diagnostics import EXIT_OK, EXIT_USAGE
+from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
+from compiler.pdf.workers import PartWorkers
+from compiler.progress import Progress
+from compiler.shelf.archive import Publication, PublishError, publish_issue, timestamp_now
+from compiler.shelf.issue import human_size
+from compiler.shelf.lock import shelf_lock
+from compiler.shelf.paths import DELIVERABLES, NIGHTLY_LOG, edition_dir
+from compiler.shelf.site import refresh_site
 
 __all__ = ["EXIT_NOTHING_PUBLISHED", "EXIT_PUBLISHED", "EXIT_USAGE", "publish", "run_nightly"]
 

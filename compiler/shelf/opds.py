@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .issue import Issue
-from .layout import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, href
+from compiler.shelf.issue import Issue
+from compiler.shelf.paths import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, href
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"

@@ -13,9 +13,16 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..render import DAYS, MONTHS, long_date
-from .issue import Issue, human_size
-from .layout import CORRECTIONS_FILE, DELIVERABLES, FEED_FILE, LATEST_NAMES, PAGE_FILE, href
+from compiler.shelf.issue import Issue, human_size
+from compiler.shelf.paths import (
+    CORRECTIONS_FILE,
+    DELIVERABLES,
+    FEED_FILE,
+    LATEST_NAMES,
+    PAGE_FILE,
+    href,
+)
+from compiler.text.templates import DAYS, MONTHS, long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_HEADLINES = 6

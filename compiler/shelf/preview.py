@@ -23,12 +23,12 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..assemble import assemble
-from ..config import EditionConfig, load_config
-from ..fonts import FACES, font_face_css
-from ..pdf import print_html
-from ..print_photos import PHOTO_FOLDER, PHOTO_NAME, PHOTO_SCHEME
-from ..resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.config import EditionConfig, load_config
+from compiler.content.assemble import assemble
+from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_NAME, PHOTO_SCHEME
+from compiler.pdf.printer import print_html
+from compiler.resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.text.fonts import FACES, font_face_css
 
 PREVIEW_CSS = """
 html { background: #d9d6d0; }

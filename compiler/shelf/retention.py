@@ -15,7 +15,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from .layout import ISSUE_FILE, day_dirs, edition_dir, prune_empty
+from compiler.shelf.paths import ISSUE_FILE, day_dirs, edition_dir, prune_empty
 
 
 def oldest_kept(newest: date, retention_days: int) -> date:

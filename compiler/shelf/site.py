@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..publish import atomic_write
-from .issue import Issue, load_issues
-from .layout import CORRECTIONS_FILE, FEED_FILE, PAGE_FILE, edition_dir, edition_names, href
-from .opds import (
+from compiler.files import atomic_write
+from compiler.shelf.issue import Issue, load_issues
+from compiler.shelf.opds import (
     ACQUISITION,
     NAVIGATION,
     ROOT_ID,
@@ -22,7 +21,15 @@ from .opds import (
     edition_feed_id,
     navigation_feed,
 )
-from .page import edition_page, edition_view, editions_page
+from compiler.shelf.page import edition_page, edition_view, editions_page
+from compiler.shelf.paths import (
+    CORRECTIONS_FILE,
+    FEED_FILE,
+    PAGE_FILE,
+    edition_dir,
+    edition_names,
+    href,
+)
 
 
 @dataclass(frozen=True)

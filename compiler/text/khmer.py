@@ -52,7 +52,8 @@ def _word_iterator():
         import icu
     except ImportError as exc:  # pragma: no cover - depends on the machine
         raise ImportError(
-            "compiler.khmer needs PyICU: apt-get install libicu-dev pkg-config && pip install PyICU"
+            "compiler.text.khmer needs PyICU: "
+            "apt-get install libicu-dev pkg-config && pip install PyICU"
         ) from exc
     return icu.BreakIterator.createWordInstance(icu.Locale("km"))
 

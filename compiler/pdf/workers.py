@@ -8,7 +8,7 @@ space on top of what it already holds for every part it lays out, and a time
 budget; a worker that overruns, dies or fails is replaced, and the parts it
 held are reported lost so the caller can lay them out again.
 
-Workers are plain ``python -m compiler.part_workers`` processes talking over a
+Workers are plain ``python -m compiler.pdf.workers`` processes talking over a
 socket pair, not multiprocessing's spawn: spawn runs the parent's main script
 again in every child (the ``edition`` command's imports, a quarter second
 before the worker can start on WeasyPrint) and adds a resource-tracker process.
@@ -73,7 +73,7 @@ def _allow(memory_mb: int) -> None:
 
 
 def _warm_up() -> None:
-    from .layout import warm_up
+    from compiler.pdf.typeset import warm_up
 
     try:
         warm_up()
@@ -82,8 +82,8 @@ def _warm_up() -> None:
 
 
 def _serve(conn, memory_mb: int, warm: bool) -> None:
-    from .layout import render_part, write_part
-    from .memory import give_back
+    from compiler.memory import give_back
+    from compiler.pdf.typeset import render_part, write_part
 
     if warm:
         _warm_up()  # while the parent reads the stories
@@ -304,7 +304,7 @@ class PartWorkers:
 
 
 def _main(fd: str, memory_mb: str, warm: str, scratch: str) -> None:
-    from .fonts import isolate_fontconfig
+    from compiler.text.fonts import isolate_fontconfig
 
     isolate_fontconfig()  # its cache stays in the shared temporary folder, across builds
     tempfile.tempdir = scratch

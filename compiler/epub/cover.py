@@ -10,11 +10,11 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
-from . import khmer
-from .fonts import face_path
-from .images import SCREEN, rendition
-from .model import Edition
-from .render import long_date
+from compiler.content.photos import SCREEN, rendition
+from compiler.model import Edition
+from compiler.text import khmer
+from compiler.text.fonts import face_path
+from compiler.text.templates import long_date
 
 WIDTH, HEIGHT = 1600, 2400
 MARGIN = 110

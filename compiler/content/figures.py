@@ -17,9 +17,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .diagnostics import Diagnostic
-from .images import load_photo
-from .model import Photo
+from compiler.content.photos import load_photo
+from compiler.diagnostics import Diagnostic
+from compiler.model import Photo
 
 _MARKER = re.compile(r'<img data-figure="(\d+)"/>')
 

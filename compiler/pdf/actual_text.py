@@ -18,7 +18,7 @@ from __future__ import annotations
 import pydyf
 from weasyprint import draw
 
-from .khmer import ZWSP, has_khmer
+from compiler.text.khmer import ZWSP, has_khmer
 
 INVISIBLE = str.maketrans("", "", ZWSP + "\u00ad")
 """Break opportunities: they were never part of the words."""

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .config import EditionConfig
-from .diagnostics import Diagnostic, diag
-from .model import Edition, Related, Section, Story
-from .sources import read_story
+from compiler.config import EditionConfig
+from compiler.content.markdown import read_story
+from compiler.diagnostics import Diagnostic, diag
+from compiler.model import Edition, Related, Section, Story
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from ebooklib import epub
 from lxml import etree
 
-from .cover import cover_jpeg
-from .fonts import FACES, font_face_css
-from .fontsubset import subset_font
-from .images import SCREEN, rendition
-from .labels import labels
-from .model import Edition, Photo
-from .render import Links, context, environment, long_date
-from .resources import LAYOUTS_DIR
+from compiler.content.photos import SCREEN, rendition
+from compiler.epub.cover import cover_jpeg
+from compiler.epub.subset import subset_font
+from compiler.model import Edition, Photo
+from compiler.resources import LAYOUTS_DIR
+from compiler.text.fonts import FACES, font_face_css
+from compiler.text.labels import labels
+from compiler.text.templates import Links, context, environment, long_date
 
 XHTML = "application/xhtml+xml"
 ACCESSIBILITY = [

@@ -16,7 +16,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from .layout import PartLayout
+from compiler.pdf.typeset import PartLayout
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, diag
-from .fonts import isolate_fontconfig
-from .resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.diagnostics import Diagnostic, diag
+from compiler.resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.text.fonts import isolate_fontconfig
 
 PX_TO_PT = 0.75
 
@@ -85,7 +85,7 @@ def _fonts_and_sheets(job: LayoutJob):
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from .fetch import EditionFetcher
+    from compiler.pdf.fetcher import EditionFetcher
 
     fonts = _SHARED.setdefault("fonts", FontConfiguration())
     fetcher = _SHARED.setdefault("fetcher", EditionFetcher([LAYOUTS_DIR, FONTS_DIR]))
@@ -104,7 +104,7 @@ def warm_up() -> None:
     the fonts and print CSS, Pango's first shaping of each script. Done as the worker
     starts, while the parent is still reading stories, so a correction's one part is
     laid out at once."""
-    from .print_parts import house_stylesheets
+    from compiler.pdf.parts import house_stylesheets
 
     base_url = (LAYOUTS_DIR / "print").as_uri() + "/"
     html = ('<p lang="en">Edition <b>warm</b> <i>up</i></p>'
@@ -119,9 +119,10 @@ def render_part(job: LayoutJob):
     isolate_fontconfig()
     from weasyprint import HTML
 
-    from . import pdf_actual_text, pdf_lang
-    from .fetch import EditionFetcher
-    from .page_slots import slots_of
+    from compiler.pdf import actual_text as pdf_actual_text
+    from compiler.pdf import lang as pdf_lang
+    from compiler.pdf.fetcher import EditionFetcher
+    from compiler.pdf.slots import slots_of
 
     pdf_lang.install()
     pdf_actual_text.install()
@@ -145,7 +146,7 @@ def render_part(job: LayoutJob):
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1
                ) -> tuple[bytes, list[Diagnostic]]:
     """Fill in the page numbers (when given) and write the part as tagged PDF."""
-    from .page_slots import fill
+    from compiler.pdf.slots import fill
 
     if numbers is not None:
         fill(document, numbers, first_page)

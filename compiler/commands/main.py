@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .diagnostics import CATALOGUE
-from .exit_codes import EXIT_FAILED, EXIT_OK
-from .options import EDITION_OPTION, existing_folder, load_edition, parse_date
-from .part_workers import workers_for
-from .progress import Progress
+from compiler.commands.options import EDITION_OPTION, existing_folder, load_edition, parse_date
+from compiler.diagnostics import CATALOGUE, EXIT_FAILED, EXIT_OK
+from compiler.pdf.workers import workers_for
+from compiler.progress import Progress
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from compiler.build import BuildResult
 
 
 def _report(result: BuildResult, strict: bool) -> None:
@@ -67,7 +66,7 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = load_edition(edition_name)
     pool = workers_for(config, workers)
-    from .build import build  # now that the workers are on their way
+    from compiler.build import build  # now that the workers are on their way
 
     progress = Progress(5, quiet=quiet)
     try:
@@ -92,7 +91,7 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 def check_command(content: Path, edition_name: str, strict: bool) -> None:
     """Validate CONTENT and print every problem at once; exit 1 if any is an error."""
-    from .build import build
+    from compiler.build import build
 
     config = load_edition(edition_name)
     result = build(content, config, Path("."), write=False)
@@ -112,7 +111,7 @@ def codes_command() -> None:
         click.echo(f"| {code.code} | {code.severity.value} | {code.summary} | {code.fix} |")
 
 
-from .shelf.commands import register  # noqa: E402  (the shelf adds its commands to main)
+from compiler.commands.shelf import register  # noqa: E402  (the shelf adds its commands to main)
 
 register(main)
 if __name__ == "__main__":

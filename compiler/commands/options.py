@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from .config import EditionConfig, find_edition, load_config
-from .exit_codes import EXIT_FAILED, EXIT_USAGE
-from .resources import EDITIONS_DIR
+from compiler.config import EditionConfig, find_edition, load_config
+from compiler.diagnostics import EXIT_FAILED, EXIT_USAGE
+from compiler.resources import EDITIONS_DIR
 
 
 def parse_date(_ctx, _param, value: str | None) -> date | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from .publish import atomic_write
+from compiler.files import atomic_write
 
 ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))
 ALWAYS += "\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026"

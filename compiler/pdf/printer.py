@@ -16,18 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .assemble import without_stories
-from .cache import PartCache
-from .diagnostics import Diagnostic, diag
-from .isolate import run_limited
-from .labels import labels
-from .layout import LayoutJob, PartLayout, lay_out
-from .memory import give_back
-from .model import Edition, Section, Story
-from .page_slots import placeholder, too_wide
-from .part_workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task, workers_for
-from .pdf_merge import Bookmark, merge_parts
-from .print_parts import (
+from compiler.content.assemble import without_stories
+from compiler.diagnostics import Diagnostic, diag
+from compiler.memory import give_back
+from compiler.model import Edition, Section, Story
+from compiler.pdf.cache import PartCache
+from compiler.pdf.isolate import run_limited
+from compiler.pdf.join import Bookmark, merge_parts
+from compiler.pdf.parts import (
     FRONT_ANCHORS,
     PART_TIMESTAMP,
     Part,
@@ -35,8 +31,12 @@ from .print_parts import (
     part_stylesheets,
     plan_parts,
 )
-from .print_photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
-from .resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
+from compiler.pdf.slots import placeholder, too_wide
+from compiler.pdf.typeset import LayoutJob, PartLayout, lay_out
+from compiler.pdf.workers import RENDER, RENDER_WRITE, WRITE, PartWorkers, Task, workers_for
+from compiler.resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.text.labels import labels
 
 MAX_NUMBERING_ROUNDS = 3
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from ..config import EditionConfig
-from ..diagnostics import Diagnostic, diag
-from ..figures import extract_figures
-from ..fonts import uncovered
-from ..images import inside, load_photo
-from ..model import Related, Story, slugify
-from ..sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
+from compiler.config import EditionConfig
+from compiler.content.figures import extract_figures
+from compiler.content.photos import inside, load_photo
+from compiler.content.sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
+from compiler.diagnostics import Diagnostic, diag
+from compiler.model import Related, Story, slugify
+from compiler.text.fonts import uncovered
 
 KNOWN_KEYS = {"headline", "section", "byline", "standfirst", "published", "tags", "priority",
               "language", "slug", "url", "image", "related"}

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from .fonts import font_face_css
-from .model import Edition, Photo, Section, Story
-from .page_slots import slot
-from .render import Links, context, environment, long_date
-from .resources import LAYOUTS_DIR
+from compiler.model import Edition, Photo, Section, Story
+from compiler.pdf.slots import slot
+from compiler.resources import LAYOUTS_DIR
+from compiler.text.fonts import font_face_css
+from compiler.text.templates import Links, context, environment, long_date
 
 FRONT_ANCHORS = ("front-page", "contents")
 PART_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)

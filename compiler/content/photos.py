@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from .diagnostics import Diagnostic, diag
-from .model import Photo
-from .publish import atomic_write
+from compiler.diagnostics import Diagnostic, diag
+from compiler.files import atomic_write
+from compiler.model import Photo
 
 MAX_PIXELS = 50_000_000
 """Checked from the header before decoding, so a decompression bomb never expands."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from .resources import FONTS_DIR
+from compiler.resources import FONTS_DIR
 
 
 @dataclass(frozen=True)

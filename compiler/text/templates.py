@@ -15,11 +15,12 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
-from . import __version__, khmer
-from .figures import with_photos
-from .labels import labels
-from .model import Edition, Photo, Story
-from .resources import LAYOUTS_DIR
+from compiler import __version__
+from compiler.content.figures import with_photos
+from compiler.model import Edition, Photo, Story
+from compiler.resources import LAYOUTS_DIR
+from compiler.text import khmer
+from compiler.text.labels import labels
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",

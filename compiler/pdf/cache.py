@@ -15,10 +15,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from . import __version__
-from .layout import LayoutJob, PartLayout
-from .publish import atomic_write
-from .resources import FONTS_DIR, PACKAGE_DIR
+from compiler import __version__
+from compiler.files import atomic_write
+from compiler.pdf.typeset import LayoutJob, PartLayout
+from compiler.resources import FONTS_DIR, PACKAGE_DIR
 
 
 @lru_cache(maxsize=1)

@@ -19,9 +19,9 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .images import COPIES_FOLDER, PRINT, copy_name, rendition
-from .model import Photo
-from .publish import atomic_write
+from compiler.content.photos import COPIES_FOLDER, PRINT, copy_name, rendition
+from compiler.files import atomic_write
+from compiler.model import Photo
 
 PHOTO_SCHEME = "edition-photo"
 PHOTO_FOLDER = "print-photos"

@@ -2,7 +2,7 @@
 
 Added to the ``edition`` group by ``register(main)`` at the end of cli.py, so
 this package can grow without touching the build commands. Argument helpers
-come from ``compiler.options``, shared with the build commands. The pipeline
+come from ``compiler.commands.options``, shared with the build commands. The pipeline
 is imported inside the commands that run it: importing this module must stay
 light, or ``edition build`` could not start its workers first (cli.py).
 """
@@ -18,16 +18,16 @@ from pathlib import Path
 
 import click
 
-from ..config import EditionConfig
-from ..exit_codes import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
-from ..exit_codes import EXIT_OK as EXIT_PUBLISHED
-from ..exit_codes import EXIT_USAGE
-from ..options import EDITION_OPTION, load_edition
-from ..options import existing_folder as _folder
-from ..options import parse_date as _parse_date
-from ..part_workers import workers_for
-from ..progress import Progress
-from .lock import EXIT_LOCKED, Locked, shelf_lock
+from compiler.commands.options import EDITION_OPTION, load_edition
+from compiler.commands.options import existing_folder as _folder
+from compiler.commands.options import parse_date as _parse_date
+from compiler.config import EditionConfig
+from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
+from compiler.diagnostics import EXIT_USAGE
+from compiler.pdf.workers import workers_for
+from compiler.progress import Progress
+from compiler.shelf.lock import EXIT_LOCKED, Locked, shelf_lock
 
 EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is unchanged); "
                    "2 usage; 75 another run holds PUBLIC/.nightly.lock (try again later).")
@@ -51,8 +51,8 @@ def publish_command(out_dir: Path, public: str, edition_name: str, day: date) ->
     the OPDS catalogue and download pages. Publishing a date again is a
     correction and is recorded in PUBLIC/<edition>/corrections.json.
     """
-    from .archive import PublishError
-    from .nightly import publish
+    from compiler.shelf.archive import PublishError
+    from compiler.shelf.nightly import publish
 
     config = _edition(edition_name)
     try:
@@ -86,7 +86,7 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
     """
     config = _edition(edition_name)
     pool = workers_for(config)  # before the pipeline loads, as ``edition build`` does
-    from .nightly import run_nightly
+    from compiler.shelf.nightly import run_nightly
 
     progress = Progress(5, quiet=quiet)
     try:
@@ -121,7 +121,7 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
               help="Port on 127.0.0.1 (0 picks a free one).")
 def preview_command(content: Path, edition_name: str, day: date | None, port: int) -> None:
     """Serve CONTENT as HTML on 127.0.0.1 and rebuild it whenever a file changes."""
-    from .preview import Preview  # pulls in WeasyPrint; keep the other commands light
+    from compiler.shelf.preview import Preview  # pulls in WeasyPrint; keep the other commands light
 
     config = _edition(edition_name)
     try:

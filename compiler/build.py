@@ -44,6 +44,8 @@ class BuildResult:
     lead: str = ""
     headlines: list[dict] = field(default_factory=list)
     """What subscribers' shelves show: section, headline and language, in edition order."""
+    sections: list[str] = field(default_factory=list)
+    """The edition's sections that have stories, in edition order."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -67,6 +69,7 @@ class BuildResult:
             "included": self.included,
             "lead": self.lead,
             "headlines": self.headlines,
+            "sections": self.sections,
             "left_out": [{"file": f, "problems": p} for f, p in reasons.items()],
             "diagnostics": [d.as_dict(root) for d in self.diagnostics],
             "outputs": {kind: {"file": path.name, "bytes": path.stat().st_size}
@@ -162,6 +165,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     if strict and result.diagnostics:
         return result
     result.lead = edition.lead.headline
+    result.sections = [s.name for s in edition.sections]
     result.headlines = [{"section": s.section, "headline": s.headline, "language": s.language}
                         for s in edition.stories]
     progress.stage("Publishing")

@@ -16,15 +16,15 @@ from pathlib import Path
 
 from compiler import __version__
 from compiler.config import EditionConfig
-from compiler.content.assemble import assemble
+from compiler.content.assemble import assemble, without_stories
 from compiler.content.photos import decoded_before
 from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
 from compiler.epub.package import build_epub
 from compiler.files import atomic_write, remove_stale_parts
 from compiler.memory import give_back
 from compiler.pdf.photos import photo_cache
-from compiler.pdf.printer import render_pdf
-from compiler.pdf.workers import PartWorkers, workers_for
+from compiler.pdf.printer import print_pdf
+from compiler.pdf.workers import SerialPool, pool_for
 from compiler.progress import Progress
 
 
@@ -40,7 +40,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     exit_code: int = EXIT_FAILED
     report_path: Path | None = None
-    parts_laid_out: int = 0
+    parts_typeset: int = 0
     lead: str = ""
     headlines: list[dict] = field(default_factory=list)
     """What subscribers' shelves show: section, headline and language, in edition order."""
@@ -75,36 +75,33 @@ class BuildResult:
             "outputs": {kind: {"file": path.name, "bytes": path.stat().st_size}
                         for kind, path in self.outputs.items()},
             "pages": self.pages,
-            "pdf_parts_laid_out": self.parts_laid_out,
+            "pdf_parts_laid_out": self.parts_typeset,
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
 def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | None = None,
           strict: bool = False, write: bool = True, progress: Progress | None = None,
-          cache_dir: Path | None = None, workers: int | PartWorkers | None = None
+          cache_dir: Path | None = None, workers: int | None = None, pool=None
           ) -> BuildResult:
-    """``workers``: how many layout processes, or ones the caller started (and hands
-    over: they are closed here)."""
+    """``pool``: layout workers the caller started and owns (the CLI starts them before
+    it imports this module); else ``workers`` processes are started and stopped here
+    (0: everything in this process, for a debugger or profiler)."""
+    if pool is not None:
+        return _build(content_root, config, out_dir, day, strict, write, progress,
+                      cache_dir, pool)
+    with pool_for(config, workers) if write else SerialPool() as own:
+        return _build(content_root, config, out_dir, day, strict, write, progress,
+                      cache_dir, own)
+
+
+def _build(content_root, config, out_dir, day, strict, write, progress, cache_dir, pool
+           ) -> BuildResult:
     content_root = content_root.resolve()
     result = BuildResult(config, content_root)
     progress = progress or Progress(5, quiet=True)
     clock = time.perf_counter()
-    # The PDF's workers start first: WeasyPrint loads in them while the stories are read.
-    if isinstance(workers, PartWorkers) or not write:
-        pool = workers
-    else:
-        pool = workers_for(config, workers)
-    try:
-        return _build(content_root, config, out_dir, day, strict, write, progress, cache_dir,
-                      pool, result, clock)
-    finally:
-        if pool is not None:
-            pool.close()
 
-
-def _build(content_root, config, out_dir, day, strict, write, progress, cache_dir, pool,
-           result, clock) -> BuildResult:
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
@@ -127,7 +124,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
         return result
 
     outputs: dict[str, bytes] = {}
-    # The EPUB is packed in a thread while the PDF's parts lay out in worker processes.
+    # The EPUB is packed in a thread while the PDF's parts are typeset in the workers.
     with tempfile.TemporaryDirectory(prefix="edition-") as work, \
             ThreadPoolExecutor(max_workers=1) as side:
         photos = photo_cache(cache_dir, Path(work))
@@ -136,23 +133,29 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
                     if "epub" in config.outputs else None)
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
-            printed = render_pdf(edition, Path(work), cache_dir, pool)
-            result.diagnostics += printed.problems
-            if printed.edition is None:
-                return result
-            result.pages = printed.pages
-            result.parts_laid_out = printed.laid_out
-            outputs["pdf"] = printed.pdf
-            lap("pdf")
-            if printed.edition is not edition:
-                dropped = [s for s in edition.stories
-                           if printed.edition.story_by_slug(s.slug) is None]
-                result.left_out += [s.source for s in dropped]
-                edition = printed.edition
+            while True:
+                printed = print_pdf(edition, Path(work), pool, cache_dir)
+                result.diagnostics += printed.problems
+                result.parts_typeset += printed.typeset
+                if not printed.left_out:
+                    break
+                # The PDF stage says which stories it cannot print; the edition is
+                # changed here, once, and both outputs are made from what is left.
+                result.diagnostics += printed.left_out.values()
+                result.left_out += [d.path for d in printed.left_out.values()]
+                edition = without_stories(edition, set(printed.left_out))
+                if edition is None:
+                    return result
                 result.included = [str(s.source.relative_to(content_root))
                                    for s in edition.stories]
                 if epub_job is not None:
+                    epub_job.cancel()
                     epub_job = side.submit(_packed_epub, edition, photos, fonts)
+            if printed.pdf is None:
+                return result
+            result.pages = printed.pages
+            outputs["pdf"] = printed.pdf
+            lap("pdf")
         if epub_job is not None:
             progress.stage("Packing the EPUB")
             try:

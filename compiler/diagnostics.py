@@ -97,6 +97,8 @@ CATALOGUE: dict[str, Code] = {
              "keep resources inside the content folder or allow the host in the edition"),
         Code("R004", Severity.ERROR, "the edition could not be written",
              "see the message; the previous edition was kept"),
+        Code("R005", Severity.ERROR, "page numbers did not settle; nothing was written",
+             "build again; if it happens again, send the content folder to the developers"),
     ]
 }
 

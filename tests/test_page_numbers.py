@@ -19,6 +19,7 @@ from compiler.content.assemble import assemble
 from compiler.diagnostics import Severity
 from compiler.pdf import printer as pdf_module
 from compiler.pdf.parts import plan_parts
+from compiler.pdf.workers import SerialPool, WorkerPool
 from conftest import DAILY, pdftotext
 
 DAY = date(2026, 11, 25)
@@ -51,7 +52,8 @@ def _page_texts(pdf: Path) -> list[str]:
 
 
 def _render(edition, tmp_path):
-    result = pdf_module.render_pdf(edition, tmp_path / "work", workers=2)
+    with WorkerPool(2, 0) as pool:
+        result = pdf_module.print_pdf(edition, tmp_path / "work", pool)
     assert result.pdf is not None, result.problems
     assert not [d for d in result.problems if d.severity is Severity.ERROR]
     path = tmp_path / "edition.pdf"
@@ -123,7 +125,45 @@ def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_pa
     assert starts[5] >= 10
     see_also = {int(p) for p in re.findall(r"Story 5, page\s+(\d+)", " ".join(pages))}
     assert see_also == {starts[5]}
-    assert result.laid_out > len(plan_parts(edition)) + 1, "some parts were laid out again"
+    assert result.typeset > len(plan_parts(edition)) + 1, "some parts were laid out again"
+
+
+def test_numbers_that_never_settle_are_not_printed(content, tmp_path, monkeypatch):
+    """After the last round of numbering the numbers are checked once more; if they
+    still move, no PDF is made (R005), rather than one pointing at the wrong pages."""
+    _many_stories(content, 2, paragraphs=1)
+    edition = _edition(content, 0, tmp_path)
+    numbering, calls = pdf_module._numbering, []
+
+    def moving(parts, layouts):  # every count gives other first pages
+        pages, first_pages = numbering(parts, layouts)
+        calls.append(1)
+        return pages, {key: first + len(calls) for key, first in first_pages.items()}
+
+    monkeypatch.setattr(pdf_module, "_numbering", moving)
+    with SerialPool() as pool:
+        result = pdf_module.print_pdf(edition, tmp_path / "work", pool)
+    assert result.pdf is None
+    assert [d.code for d in result.problems] == ["R005"]
+    assert len(calls) > pdf_module.MAX_NUMBERING_ROUNDS
+
+
+def test_numbers_that_settle_within_the_rounds_are_printed(content, tmp_path, monkeypatch):
+    """The same check passes when the numbers move once and then hold."""
+    _many_stories(content, 2, paragraphs=1)
+    edition = _edition(content, 0, tmp_path)
+    numbering, calls = pdf_module._numbering, []
+
+    def settling(parts, layouts):
+        pages, first_pages = numbering(parts, layouts)
+        calls.append(1)
+        shift = 1 if len(calls) == 1 else 0
+        return pages, {key: first + shift for key, first in first_pages.items()}
+
+    monkeypatch.setattr(pdf_module, "_numbering", settling)
+    with SerialPool() as pool:
+        result = pdf_module.print_pdf(edition, tmp_path / "work", pool)
+    assert result.pdf is not None, result.problems
 
 
 @pytest.fixture(scope="module")

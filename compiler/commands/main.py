@@ -16,7 +16,7 @@ import click
 
 from compiler.commands.options import EDITION_OPTION, existing_folder, load_edition, parse_date
 from compiler.diagnostics import CATALOGUE, EXIT_FAILED, EXIT_OK
-from compiler.pdf.workers import workers_for
+from compiler.pdf.workers import pool_for
 from compiler.progress import Progress
 
 if TYPE_CHECKING:
@@ -57,7 +57,9 @@ def main() -> None:
 @click.option("--cache-dir", type=click.Path(),
               help="Cache of laid-out parts and photos [default: OUT/.cache].")
 @click.option("--no-cache", is_flag=True, help="Lay everything out afresh.")
-@click.option("--workers", type=click.IntRange(1, 64), help="Layout processes [default: cores].")
+@click.option("--workers", type=click.IntRange(0, 64),
+              help="Layout processes [default: cores]; 0 lays out in this process, "
+                   "without time or memory limits (for a debugger or profiler).")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def build_command(content: Path, edition_name: str, out_dir: str, day, strict: bool,
@@ -65,21 +67,24 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = load_edition(edition_name)
-    pool = workers_for(config, workers)
-    from compiler.build import build  # now that the workers are on their way
-
     progress = Progress(5, quiet=quiet)
-    try:
-        cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
-        result = build(content, config, Path(out_dir), day, strict=strict, progress=progress,
-                       cache_dir=cache, workers=pool)
-    except Exception as exc:
-        progress.done()
-        if debug:
-            traceback.print_exc()
-        click.echo(f"edition: build failed: {type(exc).__name__}: {exc} "
-                   "(run with --debug for details); the previous edition is unchanged.", err=True)
-        sys.exit(EXIT_FAILED)
+    cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
+    # The workers start first and load WeasyPrint while this process imports the
+    # pipeline and reads the stories; this command owns them and stops them.
+    with pool_for(config, workers) as pool:
+        from compiler.build import build
+
+        try:
+            result = build(content, config, Path(out_dir), day, strict=strict,
+                           progress=progress, cache_dir=cache, pool=pool)
+        except Exception as exc:
+            progress.done()
+            if debug:
+                traceback.print_exc()
+            click.echo(f"edition: build failed: {type(exc).__name__}: {exc} "
+                       "(run with --debug for details); the previous edition is unchanged.",
+                       err=True)
+            sys.exit(EXIT_FAILED)
     progress.done()
     _report(result, strict)
     sys.exit(result.exit_code)

@@ -21,11 +21,12 @@ import click
 from compiler.commands.options import EDITION_OPTION, load_edition
 from compiler.commands.options import existing_folder as _folder
 from compiler.commands.options import parse_date as _parse_date
+from compiler.commands.words import counted
 from compiler.config import EditionConfig
 from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
 from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
 from compiler.diagnostics import EXIT_USAGE
-from compiler.pdf.workers import workers_for
+from compiler.pdf.workers import pool_for
 from compiler.progress import Progress
 from compiler.shelf.lock import EXIT_LOCKED, Locked, shelf_lock
 
@@ -50,6 +51,8 @@ def publish_command(out_dir: Path, public: str, edition_name: str, day: date) ->
     latest.pdf/latest.epub to the newest date, applies retention and rewrites
     the OPDS catalogue and download pages. Publishing a date again is a
     correction and is recorded in PUBLIC/<edition>/corrections.json.
+
+    --edition is optional (daily unless given); give the edition the build was made for.
     """
     from compiler.shelf.archive import PublishError
     from compiler.shelf.nightly import publish
@@ -85,20 +88,19 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
     Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
     """
     config = _edition(edition_name)
-    pool = workers_for(config)  # before the pipeline loads, as ``edition build`` does
-    from compiler.shelf.nightly import run_nightly
-
     progress = Progress(5, quiet=quiet)
-    try:
-        run = run_nightly(content, Path(public), config, day,
-                          Path(out_dir) if out_dir else None, progress, pool)
-    except Locked as exc:
-        progress.done()
-        click.echo(f"edition: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
-    finally:
-        if pool is not None:
-            pool.close()  # when the build never started (it closes them itself)
+    # The workers start before the pipeline loads, as in ``edition build``; this
+    # command owns them and stops them when the night is done (or refused).
+    with pool_for(config) as pool:
+        from compiler.shelf.nightly import run_nightly
+
+        try:
+            run = run_nightly(content, Path(public), config, day,
+                              Path(out_dir) if out_dir else None, progress, pool)
+        except Locked as exc:
+            progress.done()
+            click.echo(f"edition: {exc}", err=True)
+            sys.exit(EXIT_LOCKED)
     progress.done()
     if run.build is not None:
         for diagnostic in run.build.diagnostics:
@@ -155,7 +157,8 @@ def _print_publication(publication, quiet: bool = False) -> None:
         click.echo(f"Recorded the correction of {issue.date} in corrections.json.", err=quiet)
     if publication.removed:
         days = ", ".join(d.isoformat() for d in publication.removed)
-        click.echo(f"Retention removed {days}.", err=quiet)
+        removed = counted(len(publication.removed), "date", "dates")
+        click.echo(f"Retention removed {removed}: {days}.", err=quiet)
     if publication.latest is not None:
         click.echo(f"latest is {publication.latest.date}.", err=quiet)
 

@@ -1,21 +1,31 @@
-"""Worker processes that lay parts out and keep them until the numbers are known.
+"""The worker pool that typesets parts, and keeps them until their numbers are known.
 
-A part is laid out once, before the edition's page numbers exist, and written
-later by the same process with the numbers filled in (page_slots); so the
-parent has to send each write to the process holding that part, which a
-multiprocessing.Pool cannot do. Each worker gets ``memory_mb`` of address
-space on top of what it already holds for every part it lays out, and a time
-budget; a worker that overruns, dies or fails is replaced, and the parts it
-held are reported lost so the caller can lay them out again.
+A part is typeset once, before the edition's page numbers exist, and written
+later by the same process with the numbers filled in (``slots``); so each write
+goes to the process holding that part, which a multiprocessing.Pool cannot do.
 
-Workers are plain ``python -m compiler.pdf.workers`` processes talking over a
-socket pair, not multiprocessing's spawn: spawn runs the parent's main script
-again in every child (the ``edition`` command's imports, a quarter second
-before the worker can start on WeasyPrint) and adds a resource-tracker process.
-Their temporary files (WeasyPrint's copies of the fonts) go in a folder the
-parent removes, so a worker killed for overrunning leaves nothing behind; and a
-worker told to stop ends at once with ``os._exit``, rather than spending a
-tenth of a second tearing down an interpreter while the parent waits to join.
+The pool survives its workers. A worker that dies, whenever it dies (idle,
+while a job is sent, while it typesets or writes), is replaced: the job it had
+is given to a fresh worker, and a part it held is typeset again from its job
+(``Task.redo``). Only a job whose worker dies ``DEATHS_ALLOWED + 1`` times, or
+that overruns its time budget, runs out of memory or fails, is reported as a
+failure; the printer then finds the story at fault with the same pool
+(``PROBE`` jobs, one story each). So the OOM killer or an operator's kill costs
+a part's time, never the night.
+
+Each job gets ``memory_mb`` of address space on top of what its worker already
+holds, and a time budget. Workers are plain ``python -m compiler.pdf.workers``
+processes on a socket pair, not multiprocessing's spawn, which re-runs the
+``edition`` command's imports in every child and adds a resource tracker. Their
+temporary files (WeasyPrint's font copies) go in a folder the pool removes, so a
+killed worker leaves nothing behind.
+
+``SerialPool`` has the same interface and does everything in this process
+(``--workers 0``), so a debugger or profiler sees the whole build; it cannot
+enforce time or memory limits.
+
+This module imports nothing heavy: the CLI starts the pool before it loads the
+pipeline, so WeasyPrint loads in the workers while the stories are read.
 """
 
 from __future__ import annotations
@@ -29,13 +39,21 @@ import sys
 import tempfile
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-RENDER, WRITE, RENDER_WRITE, STOP, WARM = "render", "write", "render+write", "stop", "warm"
+TYPESET = "typeset"  # typeset and keep the document for a later WRITE
+WRITE = "write"  # fill in the numbers of a kept document and write it
+TYPESET_WRITE = "typeset+write"  # both at once (numbers already known)
+PROBE = "probe"  # typeset, report, keep nothing: finding the story at fault
+_STOP, _WARM = "stop", "warm"
+DEATHS_ALLOWED = 2
+"""A job whose worker dies is given to a fresh worker this many times before it
+counts as failed: one kill from outside must not cost a story."""
 IDLE_BEFORE_COLLECTING = 0.1
 """Seconds a worker that holds nothing waits for its next message (a stop spares the
 collection) before it collects garbage anyway."""
@@ -46,15 +64,28 @@ class Task:
     key: str
     kind: str
     payload: Any
+    """TYPESET, TYPESET_WRITE, PROBE: (job, numbers or None, first page); WRITE: (numbers,
+    first page)."""
     seconds: float
     ready: Callable[[], bool] = lambda: True
     """False while the part's photos are still being prepared."""
+    redo: Task | None = None
+    """For a WRITE: the same part typeset and written at once, should the worker holding
+    its pages die."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    reason: str
+    over_limit: bool = False
+    """The job overran its time or memory budget (rather than failing outright)."""
 
 
 @dataclass
 class Outcome:
-    failures: dict[str, str] = field(default_factory=dict)
-    laid_out: int = 0
+    failures: dict[str, Failure] = field(default_factory=dict)
+    typeset: int = 0
+    """Jobs WeasyPrint typeset (for the build report)."""
 
 
 def _address_space() -> int:
@@ -72,6 +103,34 @@ def _allow(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
+def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[str, Any]:
+    """Do one job, in whichever process runs it: ("ok", result), ("limit", reason) or
+    ("error", reason). The one place a job's errors become reasons."""
+    from compiler.pdf.typeset import render_part, write_part
+
+    try:
+        if kind == WRITE:
+            numbers, first_page = payload
+            return "ok", write_part(held.pop(key), numbers, first_page)
+        job, numbers, first_page = payload
+        _allow(memory_mb)
+        document, typeset = render_part(job)
+        if kind == TYPESET:
+            held[key] = document
+        elif kind == TYPESET_WRITE:
+            typeset.pdf, problems = write_part(document, numbers, first_page)
+            typeset.problems += problems
+        return "ok", typeset
+    except MemoryError:
+        held.clear()
+        return "limit", f"ran out of memory (limit {memory_mb} MB)"
+    except RecursionError:
+        return "error", "markup is nested too deeply to lay out"
+    except Exception as exc:  # the pool's owner decides; the job only reports
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return "error", detail[:500]
+
+
 def _warm_up() -> None:
     from compiler.pdf.typeset import warm_up
 
@@ -83,11 +142,10 @@ def _warm_up() -> None:
 
 def _serve(conn, memory_mb: int, warm: bool) -> None:
     from compiler.memory import give_back
-    from compiler.pdf.typeset import render_part, write_part
 
     if warm:
         _warm_up()  # while the parent reads the stories
-    held = {}
+    held: dict = {}
     # Holding nothing since its last write: memory to hand back (give_back), unless the
     # next word is stop, for a worker that exits frees it all at once. A full
     # collection walks every kept part, so only when none are kept.
@@ -100,45 +158,23 @@ def _serve(conn, memory_mb: int, warm: bool) -> None:
             kind, key, payload = conn.recv()
         except EOFError:
             return
-        if kind == STOP:
+        if kind == _STOP:
             return
         if emptied:
             give_back()  # before the next part grows the heap again
             emptied = False
-        if kind == WARM:  # no reply: the parent does not wait for it
+        if kind == _WARM:  # no reply: the parent does not wait for it
             _warm_up()
             continue
-        try:
-            if kind == WRITE:
-                numbers, first_page = payload
-                reply = write_part(held.pop(key), numbers, first_page)
-            else:
-                _allow(memory_mb)
-                job, numbers, first_page = payload
-                document, layout = render_part(job)
-                if kind == RENDER:
-                    held[key] = document
-                else:
-                    layout.pdf, problems = write_part(document, numbers, first_page)
-                    layout.problems += problems
-                del document
-                reply = layout
-            conn.send(("ok", key, reply))
-            emptied = kind == WRITE and not held
-        except MemoryError:
-            held.clear()
-            conn.send(("error", key, f"ran out of memory (limit {memory_mb} MB)"))
-        except RecursionError:
-            conn.send(("error", key, "markup is nested too deeply to lay out"))
-        except Exception as exc:  # the parent decides; the worker only reports
-            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-            conn.send(("error", key, detail[:500]))
+        status, value = handle(kind, key, payload, held, memory_mb)
+        conn.send((status, key, value))
+        emptied = kind == WRITE and not held
 
 
 class _Worker:
     def __init__(self, memory_mb: int, warm: bool, scratch: Path):
         parent, child = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parent.parent)
+        package_root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             [package_root, *filter(None, [os.environ.get("PYTHONPATH")])])}
         with child:
@@ -153,7 +189,11 @@ class _Worker:
         self.deadline = 0.0
         self.holds: set[str] = set()
 
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
     def send(self, task: Task) -> None:
+        """Raises OSError when the worker is gone; the pool replaces it."""
         self.task, self.deadline = task, time.monotonic() + task.seconds
         self.conn.send((task.kind, task.key, task.payload))
 
@@ -162,7 +202,7 @@ class _Worker:
         wanted, is killed. ``end`` waits for it."""
         if self.task is None:
             try:
-                self.conn.send((STOP, "", None))
+                self.conn.send((_STOP, "", None))
                 return
             except OSError:
                 pass
@@ -177,18 +217,19 @@ class _Worker:
         self.conn.close()
 
 
-def workers_for(config, size: int | None = None) -> PartWorkers | None:
-    """Started workers for an edition (an EditionConfig) that prints a PDF, else None;
-    ``size`` defaults to one per core."""
-    if "pdf" not in config.outputs:
-        return None
-    return PartWorkers(size or os.cpu_count() or 2, config.render_memory_mb).start()
+def pool_for(config, size: int | None = None) -> WorkerPool | SerialPool:
+    """The pool for an edition (an EditionConfig), started: ``size`` worker processes
+    (default one per core), or a SerialPool for ``size == 0`` or an edition that prints
+    no PDF. Use it as a context manager: whoever enters it owns it."""
+    if "pdf" not in config.outputs or size == 0:
+        return SerialPool()
+    return WorkerPool(size or os.cpu_count() or 2, config.render_memory_mb).start()
 
 
-class PartWorkers:
+class WorkerPool:
     """``size`` long-lived worker processes, started early. The first loads WeasyPrint
     at once, while the parent reads the stories; the others only when ``expect`` says
-    there is work for them: a correction lays out one part, and a second worker
+    there is work for them: a correction typesets one part, and a second worker
     warming up beside the first would slow it by a third."""
 
     def __init__(self, size: int, memory_mb: int):
@@ -197,33 +238,46 @@ class PartWorkers:
         self.workers: list[_Worker] = []
         self.scratch: Path | None = None
 
-    def start(self) -> PartWorkers:
+    def __enter__(self) -> WorkerPool:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> WorkerPool:
         if self.scratch is None:
             self.scratch = Path(tempfile.mkdtemp(prefix="edition-workers-"))
         while len(self.workers) < self.size:
             self.workers.append(_Worker(self.memory_mb, not self.workers, self.scratch))
         return self
 
-    def expect(self, layouts: int) -> None:
-        """``layouts`` parts are about to be laid out: warm that many workers."""
+    def expect(self, jobs: int) -> None:
+        """``jobs`` parts are about to be typeset: warm that many workers."""
         self.start()
-        for worker in self.workers[1:layouts]:
+        for worker in self.workers[1:jobs]:
             if not worker.warm and worker.task is None:
-                worker.conn.send((WARM, "", None))
+                try:
+                    worker.conn.send((_WARM, "", None))
+                except OSError:
+                    self._replace(worker)
+                    continue
                 worker.warm = True
 
-    def holder(self, key: str) -> _Worker | None:
-        return next((w for w in self.workers if key in w.holds), None)
+    def holds(self, key: str) -> bool:
+        return any(key in w.holds for w in self.workers)
 
-    def close(self) -> None:
-        """All stop together; returns once they are gone, so their memory is free
-        before the join (which, at 200 stories, peaks at 600 MB on its own).
-        ``start`` makes new ones."""
+    def stop_workers(self) -> None:
+        """All stop together, and this returns once they are gone, so their memory is
+        free before the join (which, at 200 stories, peaks at 600 MB on its own). The
+        pool stays usable: ``process`` starts new ones."""
         for worker in self.workers:
             worker.ask_to_stop()
         for worker in self.workers:
             worker.end()
         self.workers = []
+
+    def close(self) -> None:
+        self.stop_workers()
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
@@ -233,74 +287,152 @@ class PartWorkers:
         worker.end()
         self.workers[self.workers.index(worker)] = _Worker(self.memory_mb, True, self.scratch)
 
-    def run(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
-            ) -> Outcome:
-        """Run tasks in the order given, writes on the worker holding their part.
-        ``then`` sees each result as it comes and may answer with more tasks: a part
-        is written as soon as its page numbers are known, while others still lay out."""
+    def process(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
+                ) -> Outcome:
+        """Do the tasks in the order given, each write on the worker holding its part.
+        ``then`` sees each result as it comes and may answer with more tasks: a part is
+        written as soon as its page numbers are known, while others are still typeset.
+        Should ``then`` raise, the busy workers are stopped before the error goes on."""
         self.start()
         outcome = Outcome()
         pending = list(tasks)
-        while pending or any(w.task for w in self.workers):
-            for task in [t for t in pending if t.kind == WRITE and not self.holder(t.key)]:
-                outcome.failures[task.key] = "its laid-out pages were lost with a failed worker"
-                pending.remove(task)
-            self._dispatch(pending)
-            busy = [w for w in self.workers if w.task]
-            if not busy:
-                time.sleep(0.02)  # every pending part still waits for its photos
-                continue
-            now = time.monotonic()
-            timeout = max(0.0, min(w.deadline for w in busy) - now)
-            if pending:
-                timeout = min(timeout, 0.05)
-            for conn in wait([w.conn for w in busy], timeout):
-                done = self._receive(next(w for w in busy if w.conn is conn), outcome)
-                if done and then:
-                    pending.extend(then(*done))
-            for worker in [w for w in self.workers if w.task]:
-                if time.monotonic() > worker.deadline:
-                    outcome.failures[worker.task.key] = "timed out"
-                    self._replace(worker)
+        deaths: Counter[str] = Counter()
+        try:
+            while pending or any(w.task for w in self.workers):
+                self._replace_dead_idle()
+                self._redo_lost_writes(pending, outcome)
+                self._dispatch(pending, deaths, outcome)
+                busy = [w for w in self.workers if w.task]
+                if not busy:
+                    time.sleep(0.02)  # every pending part still waits for its photos
+                    continue
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                if pending:
+                    timeout = min(timeout, 0.05)
+                for conn in wait([w.conn for w in busy], timeout):
+                    worker = next(w for w in busy if w.conn is conn)
+                    done = self._receive(worker, pending, deaths, outcome)
+                    if done and then:
+                        pending.extend(then(*done))
+                for worker in [w for w in self.workers if w.task]:
+                    if time.monotonic() > worker.deadline:
+                        seconds = worker.task.seconds
+                        outcome.failures[worker.task.key] = Failure(
+                            f"took longer than {seconds:g} s", over_limit=True)
+                        self._replace(worker)
+        except BaseException:
+            self.stop_workers()
+            raise
         return outcome
 
-    def _dispatch(self, pending: list[Task]) -> None:
-        for worker in [w for w in self.workers if not w.task]:
-            for task in pending:
-                if task.kind == WRITE:
-                    if task.key in worker.holds:
-                        break
-                elif task.ready():
-                    break
+    def _replace_dead_idle(self) -> None:
+        for worker in [w for w in self.workers if not w.task and not w.alive()]:
+            self._replace(worker)
+
+    def _redo_lost_writes(self, pending: list[Task], outcome: Outcome) -> None:
+        for task in [t for t in pending if t.kind == WRITE and not self.holds(t.key)]:
+            pending.remove(task)
+            if task.redo is not None:
+                pending.insert(0, task.redo)
             else:
+                outcome.failures[task.key] = Failure("its pages were lost with a worker")
+
+    def _dispatch(self, pending: list[Task], deaths: Counter, outcome: Outcome) -> None:
+        for worker in [w for w in self.workers if not w.task]:
+            task = next((t for t in pending
+                         if (t.key in worker.holds if t.kind == WRITE else t.ready())), None)
+            if task is None:
                 continue
             pending.remove(task)
-            worker.send(task)
+            try:
+                worker.send(task)
+            except OSError:  # it died while idle or as the job was sent
+                self._lost(worker, task, pending, deaths, outcome)
 
-    def _receive(self, worker: _Worker, outcome: Outcome) -> tuple[Task, Any] | None:
+    def _lost(self, worker: _Worker, task: Task, pending: list[Task], deaths: Counter,
+              outcome: Outcome) -> None:
+        """``worker`` died with ``task``: replace it, and give the task to a fresh worker
+        unless it has already seen too many die."""
+        code = worker.process.poll()
+        worker.task = None
+        self._replace(worker)
+        deaths[task.key] += 1
+        if deaths[task.key] > DEATHS_ALLOWED:
+            outcome.failures[task.key] = Failure(
+                f"its layout process died {deaths[task.key]} times (last exit code {code})")
+            return
+        pending.insert(0, task.redo if task.kind == WRITE and task.redo else task)
+
+    def _receive(self, worker: _Worker, pending: list[Task], deaths: Counter,
+                 outcome: Outcome) -> tuple[Task, Any] | None:
         task = worker.task
         try:
             status, _, value = worker.conn.recv()
         except (EOFError, OSError):
             try:
-                code = worker.process.wait(5)
+                worker.process.wait(5)
             except subprocess.TimeoutExpired:
-                code = None
-            outcome.failures[task.key] = f"render process died (exit code {code})"
-            self._replace(worker)
+                pass
+            self._lost(worker, task, pending, deaths, outcome)
             return None
         worker.task = None
         if status != "ok":
-            outcome.failures[task.key] = value
+            outcome.failures[task.key] = Failure(value, over_limit=status == "limit")
             self._replace(worker)  # a worker that failed may be in any state
             return None
         if task.kind != WRITE:
-            outcome.laid_out += 1
-        if task.kind == RENDER:
+            outcome.typeset += 1
+        if task.kind == TYPESET:
             worker.holds.add(task.key)
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         return task, value
+
+
+class SerialPool:
+    """The pool's interface, done in this process one task at a time: for a debugger
+    or a profiler (like Sphinx's SerialTasks). No time or memory limits."""
+
+    def __init__(self) -> None:
+        self.held: dict = {}
+
+    def __enter__(self) -> SerialPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def expect(self, jobs: int) -> None:
+        pass
+
+    def holds(self, key: str) -> bool:
+        return key in self.held
+
+    def stop_workers(self) -> None:
+        self.held.clear()
+
+    close = stop_workers
+
+    def process(self, tasks: list[Task], then: Callable[[Task, Any], list[Task]] | None = None
+                ) -> Outcome:
+        outcome = Outcome()
+        pending = list(tasks)
+        while pending:
+            task = next((t for t in pending if t.kind == WRITE or t.ready()), None)
+            if task is None:
+                time.sleep(0.02)  # every pending part still waits for its photos
+                continue
+            pending.remove(task)
+            if task.kind == WRITE and task.key not in self.held:
+                task = task.redo or task
+            status, value = handle(task.kind, task.key, task.payload, self.held, 0)
+            if status != "ok":
+                outcome.failures[task.key] = Failure(value, over_limit=status == "limit")
+                continue
+            outcome.typeset += task.kind != WRITE
+            if then:
+                pending.extend(then(task, value))
+        return outcome
 
 
 def _main(fd: str, memory_mb: str, warm: str, scratch: str) -> None:

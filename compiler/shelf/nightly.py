@@ -28,7 +28,7 @@ from compiler.content.assemble import build_timestamp
 from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
 from compiler.diagnostics import EXIT_OK, EXIT_USAGE
 from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
-from compiler.pdf.workers import PartWorkers
+from compiler.pdf.workers import SerialPool, WorkerPool
 from compiler.progress import Progress
 from compiler.shelf.archive import Publication, PublishError, publish_issue, timestamp_now
 from compiler.shelf.issue import human_size
@@ -69,18 +69,18 @@ def publish(out_dir: Path, public: Path, config: EditionConfig, day: date) -> Pu
 
 def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | None = None,
                 out_dir: Path | None = None, progress: Progress | None = None,
-                workers: PartWorkers | None = None) -> NightlyRun:
+                pool: WorkerPool | SerialPool | None = None) -> NightlyRun:
     """Raises ``lock.Locked`` when another run is publishing to ``public``.
-    ``workers``: layout workers the caller started early (build closes them)."""
+    ``pool``: layout workers the caller started early and owns."""
     day = day or default_day()
     with shelf_lock(public):
         started = time.perf_counter()
         if out_dir is not None:
-            run = _build_and_publish(content, public, config, day, out_dir, progress, workers)
+            run = _build_and_publish(content, public, config, day, out_dir, progress, pool)
         else:
             with tempfile.TemporaryDirectory(prefix="edition-nightly-") as work:
                 run = _build_and_publish(content, public, config, day, Path(work), progress,
-                                         workers)
+                                         pool)
         run.summary = summary_line(config.name, day, run, time.perf_counter() - started)
         append_log(public, config.name, run.summary)
     return run
@@ -88,9 +88,9 @@ def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | 
 
 def _build_and_publish(content: Path, public: Path, config: EditionConfig, day: date,
                        out_dir: Path, progress: Progress | None,
-                       workers: PartWorkers | None) -> NightlyRun:
+                       pool: WorkerPool | SerialPool | None) -> NightlyRun:
     try:
-        result = build(content, config, out_dir, day, progress=progress, workers=workers)
+        result = build(content, config, out_dir, day, progress=progress, pool=pool)
     except Exception as exc:  # the log line must still be written
         return NightlyRun(EXIT_NOTHING_PUBLISHED, "", error=exc)
     if result.exit_code != EXIT_OK or not result.outputs:

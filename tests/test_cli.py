@@ -6,7 +6,10 @@ module; every other case here stops before layout, so it is quick.
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import pty
 import re
 import subprocess
 import sys
@@ -408,6 +411,122 @@ def test_bad_edition_definition_reports_every_problem_and_writes_nothing(tmp_pat
     for word in ("colour", "title", "page_size"):
         assert any(word in line for line in problems), word
     assert tree(out) == []
+
+
+@pytest.mark.parametrize("command", ["build", "publish"])
+def test_unknown_edition_is_one_e001_line_naming_what_was_looked_for_and_what_exists(
+        tmp_path, command):
+    content = Content(tmp_path / "content")
+    content.story("good", headline="A good story")
+    work = tmp_path / "cwd"
+    (work / "editions").mkdir(parents=True)
+    (work / "editions" / "local.toml").write_text("[edition]\n", encoding="utf-8")
+    args = {"build": ["build", content.root, "--out", tmp_path / "out"],
+            "publish": ["publish", content.root, tmp_path / "public", "--date", "2026-11-25"]}
+    result = run_cli(*args[command], "--edition", "weekly", cwd=work, env=ENV)
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("edition: E001 "), line
+    assert "weekly.toml" in line and "editions/" in line
+    assert "editions found: daily, local" in line
+    assert "a path to a .toml file" in line
+    assert "Traceback" not in result.stderr
+    assert tree(tmp_path / "out") == [] and not (tmp_path / "public").exists()
+
+
+def test_an_edition_path_that_does_not_exist_is_e001_naming_the_path(tmp_path):
+    content = Content(tmp_path / "content")
+    content.story("good", headline="A good story")
+    missing = tmp_path / "nowhere" / "weekly.toml"
+    result = run_cli("check", content.root, "--edition", missing, env=ENV)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"edition: E001 edition definition cannot be read: "
+                                    f"there is no file {missing}"), result.stderr
+
+
+@pytest.mark.parametrize("command", ["build", "check", "publish", "nightly", "preview"])
+def test_help_shows_edition_as_optional_with_its_default(command):
+    result = run_cli(command, "--help", env=ENV)
+    assert result.returncode == 0
+    options = result.stdout.split("Options:")[1]
+    edition = " ".join(options.split("  --edition")[1].split("\n  -")[0].split())
+    assert "[default: daily]" in edition
+    assert "required" not in edition
+    assert "NAME|PATH" in edition
+
+
+def test_counted_nouns_agree_with_their_number():
+    from compiler.commands.words import counted
+
+    assert counted(1, "story", "stories") == "1 story"
+    assert counted(0, "story", "stories") == "0 stories"
+    assert counted(2, "warning", "warnings") == "2 warnings"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_shows_the_stage_lines_without_log_time_or_place():
+    from compiler.progress import Progress
+
+    screen = _Terminal()
+    progress = Progress(3, stream=screen)
+    for label in ("Reading stories", "Packing the EPUB", "Done"):
+        progress.stage(label)
+    progress.done()
+    progress.done()  # the CLI may call it twice (on failure, then at the end)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\r⠋]", "\n", screen.getvalue())
+    kept = [line.strip() for line in shown.splitlines() if line.strip()]
+    for line in ("[1/3] Reading stories", "[2/3] Packing the EPUB", "[3/3] Done"):
+        assert line in kept
+    assert "progress.py" not in screen.getvalue()
+    assert not re.search(r"\d\d:\d\d:\d\d", screen.getvalue())
+
+
+def test_progress_in_a_log_is_one_plain_line_per_stage():
+    from compiler.progress import Progress
+
+    log = io.StringIO()
+    progress = Progress(2, stream=log)
+    progress.stage("Reading stories")
+    progress.stage("Done")
+    progress.done()
+    assert log.getvalue() == "[1/2] Reading stories\n[2/2] Done\n"
+
+
+def test_a_build_on_a_terminal_shows_clean_stage_lines(tmp_path):
+    """The real CLI on a pseudo-terminal: rich's live display, no logging decorations."""
+    content = Content(tmp_path / "content")
+    content.story("good", headline="A good story")
+    toml = tmp_path / "tiny.toml"
+    toml.write_text('[edition]\nsections = ["National"]\noutputs = ["epub"]\n', encoding="utf-8")
+    leader, follower = pty.openpty()
+    env = {**os.environ, **ENV, "SOURCE_DATE_EPOCH": "1764028800", "TERM": "xterm",
+           "COLUMNS": "100"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "build", str(content.root), "--edition", str(toml),
+         "--out", str(tmp_path / "out"), "--date", DAY.isoformat()],
+        cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child has gone and closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    assert child.wait(timeout=600) == 0, screen
+    text = screen.decode("utf-8", "replace")
+    assert "[1/5] Reading stories" in text
+    assert re.search(r"\[\d/5\] Done", text)  # an EPUB-only edition skips the PDF's stage
+    assert "progress.py" not in text
+    assert not re.search(r"\[\d\d:\d\d:\d\d\]", text)
 
 
 # ---------- edition check ----------

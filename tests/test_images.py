@@ -168,6 +168,45 @@ def test_photo_over_the_pixel_limit_is_p004_without_decoding(content, width, hei
     assert problems[0].severity is Severity.WARNING
 
 
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (empty, "bad.jpg: the file is empty (0 bytes)"),
+        (corrupt, "bad.jpg: the file is not a JPEG, PNG, WebP or GIF image"),
+        (truncated_jpeg, "bad.jpg: the file ends before the image does (it is truncated)"),
+        (truncated_png, "bad.jpg: the file ends before the image does (it is truncated)"),
+        (bmp, "bad.jpg: BMP is not supported (use JPEG, PNG, WebP or GIF)"),
+    ],
+)
+def test_undecodable_photo_says_what_is_wrong_in_words_not_python(content, make, words):
+    make(content.root / "images" / "bad.jpg")
+    _, problems = load(content, "../images/bad.jpg", alt="x")
+    message = problems[0].format(content.root)
+    assert words in message
+    for internal in ("<_io.", "BytesIO", "0x", "cannot identify image file"):
+        assert internal not in message
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+@pytest.mark.parametrize(
+    "width, height, words",
+    [
+        (20_000, 20_000, "huge.png: 400 megapixels, over the 50-megapixel limit"),  # Pillow's
+        (8_000, 7_000, "huge.png: 56 megapixels (8000x7000), over the 50-megapixel limit"),
+    ],
+)
+def test_photo_over_the_pixel_limit_names_its_size_and_the_limit_enforced(content, width,
+                                                                          height, words):
+    assert MAX_PIXELS == 50_000_000  # the limit the README states
+    png_header_only(content.root / "images" / "huge.png", width, height)
+    _, problems = load(content, "../images/huge.png", alt="x")
+    message = problems[0].format(content.root)
+    assert codes(problems) == ["P004"]
+    assert words in message
+    for pillows in ("100000000", "decompression bomb", "Image size"):
+        assert pillows not in message
+
+
 def test_missing_alt_falls_back_to_the_caption_with_p005(content):
     content.photo("a.jpg")
     photo, problems = load(content, "../images/a.jpg", caption="Fishermen mend their nets")

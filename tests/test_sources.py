@@ -103,6 +103,25 @@ def test_bad_yaml_is_s002_with_its_line(content, bad_line, line):
 
 
 @pytest.mark.parametrize(
+    "opening, line, words",
+    [
+        ('headline: "Unclosed quote', 2, "the quote that opens on this line is never closed"),
+        ("headline: 'Unclosed quote", 2, "the quote that opens on this line is never closed"),
+        ("tags: [politics, economy", 2, "flow sequence that starts on this line"),
+    ],
+)
+def test_bad_yaml_that_runs_on_is_reported_where_it_starts_not_where_yaml_gave_up(
+        content, opening, line, words):
+    text = lines("---", opening, "section: National", "priority: 3", "---", "Body.")
+    story, problems = read(content, "unclosed", text)
+    assert story is None
+    problem = only(problems, "S002")
+    assert problem.line == line
+    assert problem.format(content.root).startswith(f"stories/unclosed.md:{line}: S002 ")
+    assert words in problem.message
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Just a body, nobody wrote front matter.\n",

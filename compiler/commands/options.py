@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from compiler.config import EditionConfig, find_edition, load_config
-from compiler.diagnostics import EXIT_FAILED, EXIT_USAGE
+from compiler.diagnostics import EXIT_FAILED, EXIT_USAGE, Diagnostic, diag
 from compiler.resources import EDITIONS_DIR
 
 
@@ -35,10 +35,10 @@ def existing_folder(_ctx, _param, value: str) -> Path:
 
 def load_edition(name: str, invalid_exit: int = EXIT_FAILED) -> EditionConfig:
     """An unknown edition is a usage error; a broken definition exits with invalid_exit."""
-    path = find_edition(name, [Path.cwd() / "editions", EDITIONS_DIR])
+    folders = [Path.cwd() / "editions", EDITIONS_DIR]
+    path = find_edition(name, folders)
     if path is None:
-        click.echo(f"edition: no edition definition {name!r} (looked for editions/{name}.toml; "
-                   "give a name or a path to a .toml file)", err=True)
+        click.echo(unknown_edition(name, folders).format(), err=True)
         sys.exit(EXIT_USAGE)
     config, problems = load_config(path)
     for problem in problems:
@@ -48,6 +48,27 @@ def load_edition(name: str, invalid_exit: int = EXIT_FAILED) -> EditionConfig:
     return config
 
 
+def unknown_edition(name: str, folders: list[Path]) -> Diagnostic:
+    """E001 naming what was looked for and the editions there are, so the fix is a choice
+    from a list rather than a guess."""
+    if Path(name).suffix == ".toml" or "/" in name:
+        return diag("E001", f"there is no file {name}; give the path of an edition's .toml file")
+    places = " and ".join(dict.fromkeys(_shown(folder) for folder in folders))
+    names = sorted({p.stem for folder in folders if folder.is_dir()
+                    for p in folder.glob("*.toml") if p.is_file()})
+    choice = f"editions found: {', '.join(names)}" if names else "no editions found there"
+    return diag("E001", f"no edition definition named {name!r} (looked for {name}.toml in "
+                f"{places}); {choice} — give one of them, or a path to a .toml file")
+
+
+def _shown(folder: Path) -> str:
+    """A folder as short as it can be said: relative to where the command runs, if inside."""
+    try:
+        return f"{folder.relative_to(Path.cwd())}/"
+    except ValueError:
+        return f"{folder}/"
+
+
 EDITION_OPTION = click.option(
-    "--edition", "edition_name", default="daily", show_default=True,
-    help="Edition name (editions/NAME.toml) or path to a .toml file.")
+    "--edition", "edition_name", default="daily", show_default=True, metavar="NAME|PATH",
+    help="Edition: a name (editions/NAME.toml, here or bundled) or a path to a .toml file.")

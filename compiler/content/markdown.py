@@ -71,13 +71,29 @@ def _split_front_matter(text: str, path: Path):
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_TextDates)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else None
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, "", 0, [diag("S002", reason, path, line)]
+        reason, line = _yaml_problem(exc)
+        return None, "", 0, [diag("S002", reason, path, line + 2 if line is not None else None)]
     if not isinstance(meta, dict):
         return None, "", 0, [diag("S005", "front matter must be a mapping of keys", path, 2)]
     return meta, "\n".join(lines[end + 1:]), end + 2, []
+
+
+_OPENED = ("while scanning a quoted scalar", "while parsing a flow")
+"""PyYAML's contexts for a quote or a [ ] / { } that runs on: it gives up where the
+text ran out (problem_mark), but the line to fix is where it opened (context_mark)."""
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """The reason and the 0-based line of the front matter where the problem starts."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None) or ""
+    gave_up = getattr(exc, "problem_mark", None)
+    opened = getattr(exc, "context_mark", None)
+    if gave_up and opened and context.startswith(_OPENED) and opened.line < gave_up.line:
+        if "quoted" in context and "end of stream" in problem:
+            return "the quote that opens on this line is never closed", opened.line
+        return f"{problem} ({context} that starts on this line)", opened.line
+    return problem, gave_up.line if gave_up else None
 
 
 def _key_line(text: str, key: str) -> int | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -23,6 +24,7 @@ MAX_PIXELS = 50_000_000
 """Checked from the header before decoding, so a decompression bomb never expands."""
 MAX_FILE_BYTES = 40 * 1024 * 1024
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+FORMATS_SHOWN = "JPEG, PNG, WebP or GIF"
 PROBE_SCALE = 8
 """The photo check decodes JPEGs at 1/8 scale: every byte is still read, so a
 truncated file still fails, at a fraction of the cost."""
@@ -108,6 +110,8 @@ def _probe(path: Path, decoded: frozenset[str] = frozenset()
 
 
 def _check(data: bytes, decode: bool = True) -> tuple[tuple[int, int], tuple[str, str] | None]:
+    if not data:
+        return (0, 0), ("P003", "the file is empty (0 bytes)")
     try:
         with warnings.catch_warnings():
             # Pillow warns on big images before our own pixel check reports P004.
@@ -115,10 +119,10 @@ def _check(data: bytes, decode: bool = True) -> tuple[tuple[int, int], tuple[str
             image = Image.open(io.BytesIO(data))
         with image:
             if image.format not in FORMATS:
-                return (0, 0), ("P003", f"{image.format} is not a supported format")
+                return (0, 0), ("P003", f"{image.format} is not supported (use {FORMATS_SHOWN})")
             width, height = image.size
             if width * height > MAX_PIXELS:
-                return (0, 0), ("P004", f"{width}x{height} pixels")
+                return (0, 0), ("P004", over_the_limit(width * height, f"{width}x{height}"))
             if not decode:
                 return (width, height), None
             # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process when imported;
@@ -131,9 +135,38 @@ def _check(data: bytes, decode: bool = True) -> tuple[tuple[int, int], tuple[str
                 ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
             return (width, height), None
     except Image.DecompressionBombError as exc:
-        return (0, 0), ("P004", str(exc))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        return (0, 0), ("P003", str(exc) or type(exc).__name__)
+        # Pillow refuses at twice MAX_PIXELS, before our check sees the size; its message
+        # names its own limit, so only the pixel count is taken from it.
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        return (0, 0), ("P004", over_the_limit(int(found[1]) if found else None))
+    except UnidentifiedImageError:
+        return (0, 0), ("P003", f"the file is not a {FORMATS_SHOWN} image")
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return (0, 0), ("P003", _damaged(exc))
+
+
+def over_the_limit(pixels: int | None, dimensions: str = "") -> str:
+    """``56 megapixels (8000x7000), over the 50-megapixel limit``: the limit this module
+    enforces, whichever check (Pillow's or ours) caught the photo."""
+    limit = f"over the {_megapixels(MAX_PIXELS)}-megapixel limit"
+    if pixels is None:
+        return f"the photo is {limit}"
+    shown = f" ({dimensions})" if dimensions else ""
+    return f"{_megapixels(pixels)} megapixels{shown}, {limit}"
+
+
+def _megapixels(pixels: int) -> str:
+    return f"{pixels / 1_000_000:,.1f}".removesuffix(".0")
+
+
+def _damaged(exc: BaseException) -> str:
+    """Pillow's reason when it is words; never a Python object's repr or a type name."""
+    reason = str(exc).strip()
+    if isinstance(exc, EOFError) or "truncated" in reason.lower():
+        return "the file ends before the image does (it is truncated)"
+    if reason and not re.search(r"<[^>]*>|0x[0-9a-f]{6,}", reason):
+        return f"the image data is damaged ({reason})"
+    return "the image data is damaged"
 
 
 def rendition(photo: Photo, size: Size, cache_dir: Path | None = None) -> bytes:

@@ -26,6 +26,11 @@ def slugify(text: str) -> str:
     return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
+def iso_timestamp(moment: datetime) -> str:
+    """A UTC time as metadata writes it everywhere (PDF, EPUB, archive): 2026-11-25T06:00:00Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True)
 class Photo:
     source: Path
@@ -135,6 +140,12 @@ class Edition:
         """Stories some other story points at, in edition order, each once."""
         targets = {entry.target for story in self.stories for entry in story.related}
         return tuple(story for story in self.stories if story.slug in targets)
+
+    @property
+    def has_more_stories(self) -> bool:
+        """Whether the edition has back matter, the "More stories" page: headlines
+        elsewhere, or stories of this edition that others point at."""
+        return bool(self.more_stories or self.related_in_edition)
 
     def story_by_slug(self, slug: str) -> Story | None:
         return next((s for s in self.stories if s.slug == slug), None)

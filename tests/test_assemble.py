@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble
+from compiler.model import iso_timestamp
 from conftest import FIXED_EPOCH, story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business", "World"))
@@ -193,11 +196,29 @@ def test_related_entry_pointing_at_a_left_out_story_goes_to_more_stories(content
     assert edition.related_in_edition == ()
 
 
+@pytest.mark.parametrize(
+    ("related", "in_edition", "elsewhere"),
+    [
+        ([], 0, 0),
+        ([{"headline": "Other", "slug": "other"}], 1, 0),
+        ([{"headline": "Far away", "url": "https://example.com/far"}], 0, 1),
+        ([{"headline": "Other"}, {"headline": "Far away"}], 1, 1),
+    ],
+)
+def test_the_edition_says_whether_it_has_more_stories(content, related, in_edition, elsewhere):
+    content.story("lead", headline="Lead", priority=1, related=related)
+    content.story("other", headline="Other")
+    edition = build(content).edition
+    assert (len(edition.related_in_edition), len(edition.more_stories)) == (in_edition, elsewhere)
+    assert edition.has_more_stories is bool(in_edition or elsewhere)
+
+
 def test_edition_date_and_timestamp(content, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
     content.story("a", text=story_text())
     edition = assemble(content.root, CONFIG).edition
     assert edition.timestamp.timestamp() == int(FIXED_EPOCH)
+    assert iso_timestamp(edition.timestamp) == "2025-11-25T00:00:00Z"
     assert edition.date == edition.timestamp.date()
     assert edition.file_stem == f"test-{edition.date.isoformat()}"
     assert build(content).edition.date == DAY

@@ -19,6 +19,9 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
+from compiler.config import EditionConfig
+from compiler.content.assemble import assemble
+from compiler.epub.package import build_epub
 from conftest import FIXED_EPOCH, Content, epubcheck, run_cli
 
 DAY = date(2026, 11, 25)
@@ -322,6 +325,32 @@ def test_bundled_fonts_are_embedded_and_cover_the_text(book):
         for link in story.iterfind(".//x:link[@rel='stylesheet']", NS)
     ]
     assert css_name in links
+
+
+def test_every_character_of_every_page_is_in_a_font_subset(book):
+    covered = set()
+    for item in book.manifest():
+        if item.get("media-type") == "font/ttf":
+            covered |= set(TTFont(io.BytesIO(book.read(book.href(item.get("href"))))).getBestCmap())
+    pages = [i for i in book.manifest() if i.get("media-type") == "application/xhtml+xml"]
+    assert any(i.get("href").endswith("more-stories.xhtml") for i in pages)
+    for item in pages:
+        text = "".join(book.xml(book.href(item.get("href"))).itertext())
+        missing = {ch for ch in text if not ch.isspace() and ord(ch) not in covered}
+        assert not missing, (item.get("href"), missing)
+
+
+def test_an_edition_without_more_stories_has_no_page_or_link_for_them(tmp_path):
+    content = Content(tmp_path / "content")
+    content.story("lead", headline=LEAD, priority=1)
+    config = EditionConfig(name="gazette", title="The Test Gazette", sections=("National",))
+    edition = assemble(content.root, config, DAY).edition
+    assert not edition.has_more_stories
+    archive = zipfile.ZipFile(io.BytesIO(build_epub(edition)))
+    assert [n for n in archive.namelist() if "more-stories" in n] == []
+    for name in archive.namelist():
+        if name.endswith((".xhtml", ".opf", ".ncx")):
+            assert b"more-stories" not in archive.read(name), name
 
 
 def test_see_also_and_more_stories_link_correctly(book):

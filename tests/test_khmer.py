@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from compiler.text import khmer
-from compiler.text.khmer import ZWSP, break_html, insert_break_opportunities, segment
+from compiler.text.khmer import ZWSP, break_html, has_khmer, insert_break_opportunities, segment
 
 POPULATION = "ប្រទេសកម្ពុជាមានប្រជាជនប្រហែលដប់ប្រាំពីរលាននាក់"
 KINGDOM = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍ដែលមានរាជធានីភ្នំពេញនិងមានប្រវត្តិសាស្ត្រយូរលង់ណាស់មកហើយ"
@@ -69,6 +69,22 @@ def test_idempotent(text):
 @pytest.mark.parametrize("text", TEXTS)
 def test_no_break_inside_a_grapheme_cluster(text):
     assert_breaks_are_clean(insert_break_opportunities(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (POPULATION, True),
+        (MIXED, True),
+        ("\u17e0\u17e9", True),  # Khmer digits
+        ("\u19e0\u19ff", True),  # Khmer Symbols: lunar dates
+        ("plain", False),
+        (f"Thai \u0e01 and Lao \u0e81{ZWSP}", False),
+        ("", False),
+    ],
+)
+def test_has_khmer_finds_the_khmer_block_and_khmer_symbols(text, expected):
+    assert has_khmer(text) is expected
 
 
 def test_english_text_is_unchanged():

@@ -13,6 +13,7 @@ from lxml import etree, html
 
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble
+from compiler.model import iso_timestamp
 from compiler.pdf.printer import print_html
 from compiler.text.khmer import ZWSP
 from compiler.text.templates import Links, context, environment, long_date
@@ -194,3 +195,30 @@ def test_both_layouts_get_the_same_date_line(edition, tmp_path):
         .render(context(edition, links), page_title="Contents", lang="en")
     )
     assert expected in "".join(etree.fromstring(contents.encode()).itertext())
+
+
+def test_print_metadata_carries_the_build_time(edition, tmp_path):
+    document, _ = print_article(edition, tmp_path, "english")
+    stamps = document.xpath("//meta[starts-with(@name, 'dcterms.')]/@content")
+    assert stamps == [iso_timestamp(edition.timestamp)] * 2
+
+
+@pytest.mark.parametrize("elsewhere", [True, False])
+def test_both_layouts_have_more_stories_only_when_the_edition_does(content, tmp_path, elsewhere):
+    far = [{"headline": "Far away", "url": "https://example.com/far"}] if elsewhere else []
+    content.story("lead", headline="Lead", priority=1, related=far)
+    edition = assemble(content.root, CONFIG, date(2026, 11, 25)).edition
+    assert edition.has_more_stories is elsewhere
+    document = html.document_fromstring(print_html(edition, tmp_path / "work"))
+    links = Links(photo=lambda p: "", story=lambda s: s.file_name)
+    contents = etree.fromstring(
+        environment("epub")
+        .get_template("contents.xhtml.j2")
+        .render(context(edition, links), page_title="Contents", lang="en")
+        .encode()
+    )
+    assert bool(document.xpath("//*[@id='more-stories']")) is elsewhere
+    assert bool(document.xpath("//nav[@id='contents']//a[@href='#more-stories']")) is elsewhere
+    assert bool(contents.xpath("//x:a[@href='more-stories.xhtml']", namespaces=XHTML_NS)) is (
+        elsewhere
+    )

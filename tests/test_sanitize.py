@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
@@ -9,6 +11,7 @@ from compiler.content.sanitize import (
     MAX_DEPTH,
     MarkupTooDeep,
     clean_html,
+    headings_under,
     markdown_to_html,
     plain_text,
     to_xhtml,
@@ -208,6 +211,30 @@ def test_markdown_headings_end_up_below_h2():
     tree = parse(cleaned)
     assert not tree.findall(".//h1") and not tree.findall(".//h2")
     assert [e.text for e in tree.iter("h3")] == ["Title", "Sub"]
+
+
+SANITISED_BODY, _ = clean_html(
+    'Lead &amp; text <h1 title="a &quot;b&quot; &lt;c&gt;">One &amp; two</h1><p>x &gt; y</p>'
+    "<h4 lang=\"km\">\u1781\u17d2\u1798\u17c2\u179a</h4><h3></h3><hr><p>tail</p>"
+)
+FIGURE = '<figure class="inline-photo"><img data-figure="0"/></figure>'
+
+
+def test_headings_under_an_h1_move_up_one_level_and_nothing_else_changes():
+    body = SANITISED_BODY + FIGURE  # a figure marker, as figures.extract_figures leaves it
+    assert "<h3/>" in body  # an empty heading is written short and must move too
+    expected = re.sub(r"<(/?)h([34])\b", lambda m: f"<{m[1]}h{int(m[2]) - 1}", body)
+    assert headings_under(body, 1) == expected
+    assert [e.tag for e in parse(expected) if e.tag.startswith("h")] == ["h2", "h3", "h2", "hr"]
+
+
+def test_headings_under_the_print_headline_are_the_body_as_sanitised():
+    assert headings_under(SANITISED_BODY, 2) is SANITISED_BODY
+    assert headings_under("<p>No headings</p>", 1) == "<p>No headings</p>"
+
+
+def test_headings_never_go_below_h6():
+    assert headings_under("<h3>a</h3><h4>b</h4>", 5) == "<h6>a</h6><h6>b</h6>"
 
 
 def test_nesting_at_the_limit_is_allowed():

@@ -40,6 +40,11 @@ DROPPED_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "svg", "
 UNSAFE_TAGS = DROPPED_WITH_CONTENT | {"link", "meta", "base", "form", "input",
                                       "frame", "frameset", "video", "audio", "source", "picture"}
 
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+BODY_HEADING = 3
+"""Body headings come out as h3 and h4, under the print headline (h2); a layout with
+another headline level asks ``headings_under`` for its own."""
+
 _markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
     ["table", "strikethrough", "replacements", "smartquotes"]
 )
@@ -147,19 +152,36 @@ def clean_html(raw_html: str) -> tuple[str, list[str]]:
 
 
 def to_xhtml(fragment: str) -> str:
-    """Re-serialise HTML as XML and shift headings under the story headline."""
+    """Re-serialise HTML as XML and put headings under the story headline."""
     if not fragment.strip():
         return ""
     container = html.fragment_fromstring(fragment, create_parent="div")
-    for element in container.iter():
-        if element.tag in ("h1", "h2"):
-            element.tag = "h3"
-        elif element.tag in ("h5", "h6"):
-            element.tag = "h4"
+    _place_headings(container, BODY_HEADING)
+    return _serialise(container)
+
+
+def headings_under(body: str, headline: int) -> str:
+    """A sanitised body with its headings one and two levels under a headline of level
+    ``headline`` (h1 in the EPUB); as it is when that is the print headline's, h2."""
+    top = headline + 1
+    if top == BODY_HEADING or "<h" not in body:
+        return body
+    container = etree.fromstring(f"<div>{body}</div>")
+    _place_headings(container, top)
+    return _serialise(container)
+
+
+def _place_headings(container, top: int) -> None:
+    """Two levels of body heading: h1-h3 become ``top``, h4-h6 the level below it."""
+    for element in container.iter(*HEADINGS):
+        element.tag = f"h{min(6, top if int(element.tag[1]) <= 3 else top + 1)}"
+
+
+def _serialise(container) -> str:
+    """The container's content as XML, without the container."""
     parts = [etree.tostring(child, method="xml", encoding="unicode", with_tail=True)
              for child in container]
-    lead_text = container.text or ""
-    return (_escape(lead_text) + "".join(parts)).strip()
+    return (_escape(container.text or "") + "".join(parts)).strip()
 
 
 def _escape(text: str) -> str:

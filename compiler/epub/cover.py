@@ -28,8 +28,7 @@ def _font(family: str, weight: int, size: int) -> ImageFont.FreeTypeFont:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
-    is_khmer = any("\u1780" <= ch <= "\u17ff" for ch in text)
-    tokens = khmer.segment(text) if is_khmer else [w + " " for w in text.split()]
+    tokens = khmer.segment(text) if khmer.has_khmer(text) else [w + " " for w in text.split()]
     lines, current = [], ""
     for token in tokens:
         trial = current + token

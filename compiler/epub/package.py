@@ -62,13 +62,14 @@ class _Photos:
         return self.names[key]
 
 
-def _document(uid: str, file_name: str, title: str, xhtml: str) -> epub.EpubItem:
-    """Parse before packing: a document that is not well-formed XML must fail loudly."""
-    etree.fromstring(xhtml.encode("utf-8"))
-    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML,
-                         content=xhtml.encode("utf-8"))
+def _document(uid: str, file_name: str, title: str, xhtml: str) -> tuple[epub.EpubItem, str]:
+    """Parse before packing: a document that is not well-formed XML must fail loudly.
+    The one parse also gives the page's visible text, for the font subsets."""
+    content = xhtml.encode("utf-8")
+    visible_text = "".join(etree.fromstring(content).itertext())
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content)
     item.title = title
-    return item
+    return item, visible_text
 
 
 def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
@@ -92,10 +93,12 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
     links = Links(photo=photos.url, story=lambda story: story.file_name)
     env = environment("epub")
     ctx = context(edition, links)
+    texts: list[str] = []  # each page's visible text, in spine order
 
     def page(template: str, uid: str, file_name: str, title: str, lang: str, **extra):
         xhtml = env.get_template(template).render(ctx, page_title=title, lang=lang, **extra)
-        item = _document(uid, file_name, title, xhtml)
+        item, visible_text = _document(uid, file_name, title, xhtml)
+        texts.append(visible_text)
         book.add_item(item)
         return item
 
@@ -120,12 +123,12 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
             links_in_section.append(epub.Link(story.file_name, story.headline,
                                               f"nav-{story.slug}"))
         toc.append((epub.Section(section.name, f"{section.slug}.xhtml"), links_in_section))
-    if edition.more_stories or edition.related_in_edition:
+    if edition.has_more_stories:
         spine.append(page("more-stories.xhtml.j2", "more-stories", "more-stories.xhtml",
                           words.more_stories, config.language))
         toc.append(epub.Link("more-stories.xhtml", words.more_stories, "nav-more-stories"))
 
-    text = "".join(_visible_text(item) for item in spine) + book.title
+    text = "".join(texts) + book.title
     css = font_face_css(lambda face: f"../fonts/{face.file}")
     css += (LAYOUTS_DIR / "epub" / "reader.css").read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name="styles/reader.css",
@@ -159,10 +162,6 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
         "EPUB/content.opf": lambda data: _package_language(data, config.language),
         "EPUB/nav.xhtml": lambda data: _nav_languages(data, edition),
     })
-
-
-def _visible_text(item: epub.EpubItem) -> str:
-    return "".join(etree.fromstring(item.content).itertext())
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -37,7 +37,10 @@ _MARKUP = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 
+
 def has_khmer(text: str) -> bool:
+    """Whether text holds any Khmer (the Khmer block or Khmer Symbols): the compiler's
+    one test of whether text is Khmer."""
     return _ANY.search(text) is not None
 
 

@@ -7,7 +7,6 @@ is addressed (``Links``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +16,8 @@ from markupsafe import Markup
 
 from compiler import __version__
 from compiler.content.figures import with_photos
-from compiler.model import Edition, Photo, Story
+from compiler.content.sanitize import headings_under
+from compiler.model import Edition, Photo, Story, iso_timestamp
 from compiler.resources import LAYOUTS_DIR
 from compiler.text import khmer
 from compiler.text.labels import labels
@@ -46,13 +46,6 @@ def _breakable(value) -> Markup:
     return Markup(khmer.break_html(str(text)))
 
 
-def _shift_headings(value, delta: int) -> Markup:
-    """Body headings (h3/h4 from the sanitiser) sit one level under the story headline."""
-    return Markup(re.sub(r"<(/?)h([1-6])([ >])",
-                         lambda m: f"<{m[1]}h{min(6, max(1, int(m[2]) + delta))}{m[3]}",
-                         str(value)))
-
-
 @cache
 def environment(kind: str) -> Environment:
     """One per kind and process, so each template is compiled once per build (twenty
@@ -67,15 +60,16 @@ def environment(kind: str) -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["breakable"] = _breakable
-    env.filters["shift_headings"] = _shift_headings
     env.filters["safe_body"] = _safe_body
     return env
 
 
 @pass_context
-def _safe_body(ctx, story) -> Markup:
-    """The sanitised body, its photos at this output's addresses (``photo_url``)."""
-    return Markup(with_photos(story.body_html, story.figures, ctx["photo_url"]))
+def _safe_body(ctx, story, headline: int) -> Markup:
+    """The sanitised body, its headings under this layout's story headline (level
+    ``headline``) and its photos at this output's addresses (``photo_url``)."""
+    body = headings_under(story.body_html, headline)
+    return Markup(with_photos(body, story.figures, ctx["photo_url"]))
 
 
 def context(edition: Edition, links: Links) -> dict:
@@ -88,7 +82,7 @@ def context(edition: Edition, links: Links) -> dict:
         "more_stories": edition.more_stories,
         "related_in_edition": edition.related_in_edition,
         "date_long": long_date(edition.date),
-        "timestamp": edition.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timestamp": iso_timestamp(edition.timestamp),
         "generator": f"edition-compiler {__version__}",
         "story_by_slug": edition.story_by_slug,
         "photo_url": links.photo,

@@ -10,12 +10,14 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+from lxml import etree, html
 from PIL import Image
 from test_shelf_support import (
     CORRECTED_DAY,
     CORRECTED_LEAD,
     DAYS,
     EPOCH_CORRECTION,
+    LEADS,
     env_epoch,
     epoch_iso,
     issue_json,
@@ -114,7 +116,7 @@ def test_the_correction_replaces_the_day_and_is_recorded(shelf, builds):
         }
         assert sha(folder / f"{stem}.{kind}") == entry["files"][kind]["new_sha256"]
     issue = issue_json(shelf.public, CORRECTED_DAY)
-    assert issue["headlines"][0] == CORRECTED_LEAD
+    assert issue["headlines"][0]["text"] == CORRECTED_LEAD
     assert issue["published"] == epoch_iso(FIXED_EPOCH)
     assert issue["updated"] == epoch_iso(EPOCH_CORRECTION)
 
@@ -178,14 +180,104 @@ def test_a_build_still_being_written_is_refused_and_nothing_changes(builds, tmp_
         publish_day(builds, public, DAYS[1], out=out)
 
 
-def test_the_epub_must_be_the_edition_of_the_date_given(builds, tmp_path):
-    out = tmp_path / "out"
+def copy_build(builds, out, day, as_day=None):
+    """The out folder of ``day``'s build, its files named as ``as_day``'s; the report as a dict."""
     out.mkdir()
     for kind in ("pdf", "epub", "report.json"):
-        data = (builds.out[DAYS[0]] / f"daily-{DAYS[0]}.{kind}").read_bytes()
-        (out / f"daily-{DAYS[2]}.{kind}").write_bytes(data)
+        data = (builds.out[day] / f"daily-{day}.{kind}").read_bytes()
+        (out / f"daily-{as_day or day}.{kind}").write_bytes(data)
+    return json.loads((out / f"daily-{as_day or day}.report.json").read_bytes())
+
+
+def write_report(out, day, report) -> None:
+    (out / f"daily-{day}.report.json").write_text(json.dumps(report), encoding="utf-8")
+
+
+def test_the_build_must_be_the_edition_of_the_date_given(builds, tmp_path):
+    out = tmp_path / "out"
+    report = copy_build(builds, out, DAYS[0], as_day=DAYS[2])
+    with pytest.raises(PublishError, match=f"the report is of daily-{DAYS[0]}.pdf, not "
+                                           f"daily-{DAYS[2]}.pdf; check --date"):
+        publish_day(builds, tmp_path / "public", DAYS[2], out=out)
+    # Even a report that names the right files cannot pass another day's EPUB off.
+    for kind in ("pdf", "epub"):
+        report["outputs"][kind]["file"] = f"daily-{DAYS[2]}.{kind}"
+    write_report(out, DAYS[2], report)
     with pytest.raises(PublishError, match=f"edition of {DAYS[0]}, not {DAYS[2]}"):
         publish_day(builds, tmp_path / "public", DAYS[2], out=out)
+    assert not (tmp_path / "public" / "daily" / "2027").exists()
+
+
+def test_the_shelf_lists_what_the_report_says_not_what_the_epub_holds(builds, tmp_path):
+    """The report is the one source of lead, headlines, their languages and the sections:
+    here it differs from the EPUB (whose first story and description name another lead)."""
+    out = tmp_path / "out"
+    report = copy_build(builds, out, DAYS[0])
+    assert report["lead"] == LEADS[DAYS[0]]
+    report["lead"] = "Dry and warm across the provinces"
+    for item in report["headlines"]:
+        if item["headline"].startswith("Markets steady"):
+            item["headline"] = "Markets steady, says the report"
+        if item["headline"] == report["lead"]:
+            item["language"] = "km"
+    report["sections"].append("Only in the report")
+    report["pages"] = 99
+    write_report(out, DAYS[0], report)
+    public = tmp_path / "public"
+    publication = publish_day(builds, public, DAYS[0], out=out)
+
+    expected = ["Dry and warm across the provinces", LEADS[DAYS[0]],
+                "Markets steady, says the report"]
+    assert [h.text for h in publication.issue.headlines] == expected
+    issue = issue_json(public, DAYS[0])
+    assert [h["text"] for h in issue["headlines"]] == expected
+    assert issue["headlines"][0] == {"text": expected[0], "language": "km", "section": "World"}
+    assert issue["sections"][-1] == "Only in the report" and issue["pages"] == 99
+    page = html.fromstring((public / "index.html").read_bytes())
+    (lead,) = page.find_class("lead")
+    assert (lead.text_content(), lead.get("lang")) == (expected[0], "km")
+    assert [li.text_content() for li in page.find_class("headlines")[0]] == expected[1:]
+    assert "Only in the report" in page.text_content()
+    feed = etree.parse(str(public / "opds.xml")).getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    summary = feed.find(f"{atom}entry/{atom}summary").text
+    assert summary == " · ".join(expected)
+    # The identity still comes from the EPUB itself, so the feed and the book agree.
+    assert feed.find(f"{atom}entry/{atom}id").text == f"urn:edition:daily:{DAYS[0]}"
+
+
+def snapshot(public) -> dict:
+    return {p: p.read_bytes() for p in public.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("damage", ["missing", "not json", "older compiler", "failed build",
+                                    "no epub recorded"])
+def test_a_missing_or_broken_report_publishes_nothing(builds, tmp_path, damage):
+    public = tmp_path / "public"
+    publish_day(builds, public, DAYS[0])
+    before = snapshot(public)
+    out = tmp_path / "out"
+    report = copy_build(builds, out, DAYS[1])
+    path = out / f"daily-{DAYS[1]}.report.json"
+    if damage == "missing":
+        path.unlink()
+    elif damage == "not json":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "older compiler":
+        del report["headlines"]
+        write_report(out, DAYS[1], report)
+    elif damage == "failed build":
+        write_report(out, DAYS[1], {**report, "exit_code": 1})
+    else:
+        del report["outputs"]["epub"]
+        write_report(out, DAYS[1], report)
+    with pytest.raises(PublishError) as caught:
+        publish_day(builds, public, DAYS[1], out=out)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: "), message
+    assert "rebuild" in message or "run `edition build` first" in message, message
+    assert snapshot(public) == before  # not one byte of the shelf changed
+    assert not day_folder(public, DAYS[1]).exists()
 
 
 def test_publish_command_exit_codes(builds, tmp_path):
@@ -199,6 +291,14 @@ def test_publish_command_exit_codes(builds, tmp_path):
     missing = run_cli(*args, "--date", DAYS[1])
     assert missing.returncode == 1
     assert "nothing was published" in missing.stderr and "no build report" in missing.stderr
+
+    broken = tmp_path / "broken"
+    copy_build(builds, broken, DAYS[1])
+    (broken / f"daily-{DAYS[1]}.report.json").write_text("{", encoding="utf-8")
+    done = run_cli("publish", broken, public, "--edition", builds.config.path, "--date", DAYS[1])
+    assert done.returncode == 1
+    assert f"daily-{DAYS[1]}.report.json: the build report is not valid JSON" in done.stderr
+    assert "rebuild" in done.stderr and not (public / "daily" / "2027").exists()
 
     assert run_cli(*args, "--date", "01/01/2027").returncode == 2
     assert run_cli("publish", builds.out[DAYS[0]], public, "--edition", "no-such-edition",

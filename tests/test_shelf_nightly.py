@@ -13,7 +13,7 @@ import pytest
 from test_shelf_support import DAYS, env_epoch, fill_content, shelf_builds, write_edition
 
 from compiler.shelf.lock import Locked, shelf_lock
-from compiler.shelf.nightly import publish
+from compiler.shelf.nightly import publish, run_nightly
 from conftest import FIXED_EPOCH, REPO, run_cli
 
 SUMMARY = re.compile(
@@ -128,6 +128,27 @@ def test_a_failed_night_publishes_nothing_and_says_so(tmp_path_factory, tmp_path
     assert (public / "opds.xml").read_bytes() == feed
     assert (public / "daily" / "latest.pdf").samefile(
         public / "daily" / "2026" / "12" / "31" / f"daily-{DAYS[0]}.pdf")
+
+
+def test_the_night_hands_the_builds_facts_over_without_reading_them_back(tmp_path,
+                                                                          monkeypatch):
+    """The build ran in this process: its report goes to the shelf as it is in memory."""
+    import compiler.shelf.archive
+
+    def no_reading_back(path):
+        raise AssertionError(f"the night read {path} back")
+
+    monkeypatch.setattr(compiler.shelf.archive, "read_report", no_reading_back)
+    config = write_edition(tmp_path / "editions")
+    content = fill_content(tmp_path / "content", "In-memory night lead", DAYS[0])
+    public = tmp_path / "public"
+    with env_epoch(FIXED_EPOCH):
+        run = run_nightly(content.root, public, config, DAYS[0], tmp_path / "out")
+    assert run.exit_code == 0, run.summary
+    assert run.publication.issue.lead.text == "In-memory night lead"
+    assert [h.text for h in run.publication.issue.headlines[1:]] == [
+        h["headline"] for h in run.build.headlines if h["headline"] != "In-memory night lead"]
+    assert run.publication.issue.sections == tuple(run.build.sections)
 
 
 def test_usage_errors_exit_2(tmp_path):

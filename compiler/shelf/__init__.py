@@ -4,8 +4,9 @@ A build's out folder is private and overwritten every night; the publication
 folder (``PUBLIC``) is what a static web server hands to subscribers and
 e-readers, so everything here writes atomically and never leaves a gap:
 
-    layout.py       where each file of an issue lives under PUBLIC
-    epubinfo.py     title, headlines and cover read back from the built EPUB
+    paths.py        where each file of an issue lives under PUBLIC
+    report.py       what the build knew (lead, headlines, sections, counts), from its report
+    epubinfo.py     the cover picture and the book's identity, from the built EPUB
     issue.py        the per-day ``issue.json`` record every page and feed is made from
     archive.py      publish one finished build into its day folder
     latest.py       the stable ``latest.pdf`` / ``latest.epub`` names
@@ -17,5 +18,6 @@ e-readers, so everything here writes atomically and never leaves a gap:
     lock.py         one nightly run at a time
     nightly.py      build, publish, log one line
     preview.py      the edition as HTML on 127.0.0.1, rebuilt on change
-    commands.py     the ``publish``, ``nightly`` and ``preview`` commands
+
+The ``publish``, ``nightly`` and ``preview`` commands are in compiler/commands/shelf.py.
 """

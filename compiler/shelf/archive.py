@@ -1,18 +1,19 @@
 """Publish one finished build from an out folder into the dated public archive.
 
 Everything that can fail is checked before the first byte is written: the
-build report must say the build succeeded, the files must be the size the
-report recorded (so a build still being copied is refused), the EPUB must be
-readable and carry the right date. Then the day's files are written one by
-one, each atomically, and ``issue.json`` last: a day folder without it is not
-an issue, so no page, feed or ``latest`` name ever points at a half-published
-day. Only then do ``latest`` and retention move.
+build report must say the build succeeded and hold every fact the shelf lists
+(lead, headlines, sections, counts: taken from it, never guessed from the
+outputs), the files must be the ones and the size the report recorded (so a
+build still being copied is refused), the EPUB must be readable and carry the
+right date. Then the day's files are written one by one, each atomically, and
+``issue.json`` last: a day folder without it is not an issue, so no page, feed
+or ``latest`` name ever points at a half-published day. Only then do
+``latest`` and retention move.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,11 +23,13 @@ from PIL import UnidentifiedImageError
 from compiler.config import EditionConfig
 from compiler.content.assemble import build_timestamp
 from compiler.files import atomic_write, remove_stale_parts
+from compiler.model import iso_timestamp
 from compiler.shelf.corrections import read_corrections, record_correction
 from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
 from compiler.shelf.issue import FileEntry, Issue, read_issue, write_issue
 from compiler.shelf.latest import point_latest
 from compiler.shelf.paths import DELIVERABLES, ISSUE_FILE, day_dir, day_dirs, edition_dir, file_name
+from compiler.shelf.report import BuildReport, ReportProblem, read_report
 from compiler.shelf.retention import apply_retention, oldest_kept
 
 
@@ -47,35 +50,37 @@ class Publication:
 
 
 def timestamp_now() -> str:
-    """UTC, from SOURCE_DATE_EPOCH when set, so tests and reruns are reproducible."""
-    return build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ")
+    """UTC, from SOURCE_DATE_EPOCH when set, so tests and reruns are reproducible; the one
+    time the shelf writes (issue.json, corrections.json, the feeds, nightly.log)."""
+    return iso_timestamp(build_timestamp())
 
 
 def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
-                  when: str | None = None) -> Publication:
+                  when: str | None = None, report: BuildReport | None = None) -> Publication:
+    """``report``: the build's report when the caller ran the build (nightly); read from
+    ``out_dir`` when None."""
     when = when or timestamp_now()
     edition = config.name
-    data, report = _read_build(out_dir, config, day)
+    files, report = _read_build(out_dir, config, day, report)
     _check_retention(public, edition, day, config.retention_days)
     try:
         read_corrections(public, edition)  # a damaged record must stop us before any write
     except ValueError as exc:
         raise PublishError(str(exc)) from exc
 
-    files: dict[str, bytes] = dict(data)
-    facts = None
+    book = None
     if "epub" in files:
         try:
-            facts = read_epub(files["epub"])
+            book = read_epub(files["epub"])
         except EpubProblem as exc:
             raise PublishError(f"{out_dir / file_name(edition, day, 'epub')}: {exc}") from exc
-        if facts.issued and facts.issued != day.isoformat():
-            raise PublishError(f"the EPUB is the edition of {facts.issued}, not {day}; "
+        if book.issued and book.issued != day.isoformat():
+            raise PublishError(f"the EPUB is the edition of {book.issued}, not {day}; "
                                "check --date or rebuild")
-        if facts.cover:
-            files["cover"] = facts.cover
+        if book.cover:
+            files["cover"] = book.cover
             try:
-                files["thumbnail"] = thumbnail(facts.cover)
+                files["thumbnail"] = thumbnail(book.cover)
             except (UnidentifiedImageError, OSError) as exc:
                 raise PublishError(f"the EPUB's cover image cannot be read ({exc})") from exc
 
@@ -96,15 +101,13 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
 
     issue = Issue(
         edition=edition, date=day,
-        identifier=facts.identifier if facts else f"urn:edition:{edition}:{day.isoformat()}",
-        title=facts.title if facts else f"{config.title}, {day.isoformat()}",
+        identifier=book.identifier if book else f"urn:edition:{edition}:{day.isoformat()}",
+        title=book.title if book else f"{config.title}, {day.isoformat()}",
         edition_title=config.title, tagline=config.tagline, website=config.website,
-        author=(facts.author if facts else "") or config.publisher or config.title,
-        publisher=config.publisher, language=(facts.language if facts else "") or config.language,
-        headlines=facts.headlines if facts else (),
-        sections=facts.sections if facts else (),
-        stories=len(report.get("included", [])), left_out=len(report.get("left_out", [])),
-        pages=int(report.get("pages", 0)),
+        author=(book.author if book else "") or config.publisher or config.title,
+        publisher=config.publisher, language=(book.language if book else "") or config.language,
+        headlines=report.lead_first(), sections=report.sections,
+        stories=report.stories, left_out=report.left_out, pages=report.pages,
         published=previous.published if previous else when,
         updated=previous.updated if status == "unchanged" else when,
         files=entries,
@@ -129,42 +132,45 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     return Publication(issue, status, folder, correction, removed, latest)
 
 
-def _read_build(out_dir: Path, config: EditionConfig, day: date) -> tuple[dict, dict]:
-    """The build's outputs as bytes, checked against its report."""
+def _read_build(out_dir: Path, config: EditionConfig, day: date,
+                report: BuildReport | None) -> tuple[dict[str, bytes], BuildReport]:
+    """The build's outputs and report file as bytes, checked against what the report says."""
     report_path = out_dir / file_name(config.name, day, "report")
     try:
-        report = json.loads(report_path.read_bytes())
-    except FileNotFoundError:
-        raise PublishError(f"{report_path}: no build report, so no finished build of "
-                           f"{config.name} for {day} in {out_dir}; run `edition build` "
-                           "first") from None
-    except ValueError as exc:
-        raise PublishError(f"{report_path}: not valid JSON ({exc}); rebuild") from exc
-    if report.get("exit_code") != 0:
-        raise PublishError(f"{report_path}: the build failed (exit code "
-                           f"{report.get('exit_code')}); fix it and rebuild")
-    if report.get("edition") not in (None, config.name):
-        raise PublishError(f"{report_path}: a build of {report.get('edition')!r}, "
-                           f"not {config.name!r}")
-    recorded = report.get("outputs", {})
+        report = report or read_report(report_path)
+    except ReportProblem as exc:
+        raise PublishError(str(exc)) from exc
+    if report.edition != config.name:
+        raise PublishError(f"{report.path}: a build of {report.edition!r}, not {config.name!r}")
     data = {}
     for kind in DELIVERABLES:
         if kind not in config.outputs:
             continue
         path = out_dir / file_name(config.name, day, kind)
+        recorded = report.outputs.get(kind)
+        if recorded is None:
+            raise PublishError(f"{report.path}: the build made no {kind}, though the edition "
+                               "has it among its outputs; rebuild")
+        if recorded.file != path.name:
+            raise PublishError(f"{report.path}: the report is of {recorded.file}, not "
+                               f"{path.name}; check --date or rebuild")
         try:
             blob = path.read_bytes()
         except FileNotFoundError:
             raise PublishError(f"{path}: missing, though the edition has {kind} among its "
                                "outputs; rebuild") from None
-        expected = recorded.get(kind, {}).get("bytes")
-        if expected is not None and expected != len(blob):
-            raise PublishError(f"{path}: {len(blob)} bytes but the report says {expected}; "
-                               "the build may still be writing it — try again when it ends")
+        if recorded.bytes != len(blob):
+            raise PublishError(f"{path}: {len(blob)} bytes but the report says "
+                               f"{recorded.bytes}; the build may still be writing it — try "
+                               "again when it ends")
         data[kind] = blob
     if "pdf" in data and not data["pdf"].startswith(b"%PDF-"):
         raise PublishError(f"{out_dir / file_name(config.name, day, 'pdf')}: not a PDF")
-    data["report"] = report_path.read_bytes()
+    try:
+        data["report"] = report.path.read_bytes()
+    except OSError as exc:
+        raise PublishError(f"{report.path}: the build report cannot be read "
+                           f"({exc.strerror or exc}); rebuild") from exc
     return data, report
 
 

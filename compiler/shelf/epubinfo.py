@@ -1,10 +1,17 @@
-"""What the shelf needs to know about an issue, read back from the built EPUB.
+"""The two things the shelf still takes from the built EPUB, and why.
 
-The shelf runs after the build, possibly on another night or machine, so it
-never goes back to the content folder (data flows forward once). The EPUB
-already says everything a catalogue needs: the OPF has the title, identifier,
-creator, date and description, the nav document lists every headline in
-edition order, and the cover image is the front page in miniature.
+Every fact about the edition (lead, headlines, sections, counts) comes from the
+build's report (``report.py``); nothing here guesses them back. The report does
+not carry these two, so they are read from the EPUB, narrowly:
+
+- the cover picture: drawn by the EPUB stage and stored only inside the EPUB;
+  the shelf publishes it, and a thumbnail of it for pages and e-reader grids.
+- the book's identity in its package document (``dc:identifier``, ``dc:title``,
+  ``dc:creator``, ``dc:language``, ``dc:date``): what an e-reader shows once the
+  file is downloaded. The catalogue entry repeats it, so the feed and the book
+  agree, and ``dc:date`` is checked against the date being published.
+
+Nothing else in the EPUB (navigation, description, subjects) is read.
 """
 
 from __future__ import annotations
@@ -21,10 +28,7 @@ NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
 }
-FALLBACK_COVER = "EPUB/images/cover.jpg"
 THUMBNAIL_WIDTH = 300
 THUMBNAIL_QUALITY = 82
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -35,22 +39,20 @@ class EpubProblem(ValueError):
 
 
 @dataclass(frozen=True)
-class EpubFacts:
+class EpubBook:
+    """The identity the EPUB gives itself, and its cover picture."""
+
     identifier: str
     title: str
     language: str = ""
     author: str = ""
-    publisher: str = ""
     issued: str = ""
     """The ``dc:date`` the build wrote: the edition's date, YYYY-MM-DD."""
-    description: str = ""
-    sections: tuple[str, ...] = ()
-    headlines: tuple[str, ...] = ()
-    """Every story headline, lead first, then in edition order."""
     cover: bytes = field(default=b"", repr=False)
+    """The manifest's ``cover-image``; empty when the package names none."""
 
 
-def read_epub(data: bytes) -> EpubFacts:
+def read_epub(data: bytes) -> EpubBook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -69,24 +71,18 @@ def read_epub(data: bytes) -> EpubFacts:
         identifier, title = text("dc:identifier"), text("dc:title")
         if not identifier or not title:
             raise EpubProblem(f"{opf_path} lacks dc:identifier or dc:title")
-        base = posixpath.dirname(opf_path)
-        description = text("dc:description")
-        nav_href = _manifest_href(opf, "nav")
-        headlines = _headlines(_xml(archive, _join(base, nav_href))) if nav_href else []
         cover_href = _manifest_href(opf, "cover-image")
-        cover_path = _join(base, cover_href) if cover_href else FALLBACK_COVER
-        cover = archive.read(cover_path) if cover_path in archive.namelist() else b""
-        return EpubFacts(
+        cover_path = _join(posixpath.dirname(opf_path), cover_href) if cover_href else None
+        if cover_path is not None and cover_path not in archive.namelist():
+            raise EpubProblem(f"{opf_path} names the cover image {cover_href}, "
+                              "which is not in the EPUB")
+        return EpubBook(
             identifier=identifier,
             title=title,
             language=text("dc:language"),
             author=text("dc:creator"),
-            publisher=text("dc:publisher"),
             issued=text("dc:date")[:10],
-            description=description,
-            sections=tuple((n.text or "").strip() for n in meta.findall("dc:subject", NS)),
-            headlines=tuple(_lead_first(headlines, description)),
-            cover=cover,
+            cover=archive.read(cover_path) if cover_path else b"",
         )
 
 
@@ -117,26 +113,6 @@ def _manifest_href(opf: etree._Element, prop: str) -> str | None:
 
 def _join(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(base, href))
-
-
-def _headlines(nav: etree._Element) -> list[str]:
-    """Story entries are the second level of the toc (sections are the first)."""
-    toc = next((n for n in nav.iter(f"{{{NS['x']}}}nav")
-                if n.get(f"{{{NS['epub']}}}type") == "toc"), None)
-    if toc is None:
-        return []
-    nested = toc.xpath("x:ol/x:li/x:ol/x:li/x:a", namespaces=NS)
-    links = nested or toc.xpath("x:ol/x:li/x:a", namespaces=NS)
-    return [" ".join("".join(a.itertext()).split()) for a in links]
-
-
-def _lead_first(headlines: list[str], description: str) -> list[str]:
-    """The build names the lead story at the end of ``dc:description``."""
-    leads = [h for h in headlines if h and description.endswith(h)]
-    if not leads:
-        return headlines
-    lead = max(leads, key=len)
-    return [lead] + [h for h in headlines if h != lead]
 
 
 def thumbnail(cover: bytes, width: int = THUMBNAIL_WIDTH) -> bytes:

@@ -15,7 +15,19 @@ from pathlib import Path
 from compiler.files import atomic_write
 from compiler.shelf.paths import ISSUE_FILE, day_dirs, edition_dir
 
-FORMAT = 1
+FORMAT = 2
+"""2: each headline carries its language and section, as the build reported them.
+1 (still read): headlines were bare strings."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One story's headline as the build reported it."""
+
+    text: str
+    language: str
+    """BCP 47: the story's own language, or the edition's when the story declared none."""
+    section: str
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,7 @@ class Issue:
     language: str = "en"
     tagline: str = ""
     website: str = ""
-    headlines: tuple[str, ...] = ()
+    headlines: tuple[Headline, ...] = ()
     """Lead first, then the rest in edition order."""
     sections: tuple[str, ...] = ()
     stories: int = 0
@@ -51,8 +63,8 @@ class Issue:
     """By kind: pdf, epub, report, cover, thumbnail (whichever the build had)."""
 
     @property
-    def lead(self) -> str:
-        return self.headlines[0] if self.headlines else ""
+    def lead(self) -> Headline | None:
+        return self.headlines[0] if self.headlines else None
 
     def to_json(self) -> bytes:
         data = asdict(self)
@@ -62,12 +74,23 @@ class Issue:
     @classmethod
     def from_json(cls, raw: bytes) -> Issue:
         data = json.loads(raw)
-        data.pop("format", None)
+        if data.pop("format", 1) > FORMAT:
+            raise ValueError(f"format {FORMAT} or older expected; written by a newer compiler")
         data["date"] = date.fromisoformat(data["date"])
         data["files"] = {kind: FileEntry(**entry) for kind, entry in data["files"].items()}
-        for key in ("headlines", "sections"):
-            data[key] = tuple(data.get(key, ()))
+        language = data.get("language", "en")
+        data["headlines"] = tuple(
+            Headline(**item) if isinstance(item, dict) else _format_1_headline(item, language)
+            for item in data.get("headlines", ()))
+        data["sections"] = tuple(data.get("sections", ()))
         return cls(**data)
+
+
+def _format_1_headline(text: str, language: str) -> Headline:
+    """Days published before the build reported each story's language: Khmer script in
+    another language's edition is taken for Khmer, as the pages used to guess."""
+    khmer = any("\u1780" <= ch <= "\u17ff" for ch in text)
+    return Headline(text, "km" if khmer else language, "")
 
 
 def write_issue(folder: Path, issue: Issue) -> None:

@@ -34,6 +34,7 @@ from compiler.shelf.archive import Publication, PublishError, publish_issue, tim
 from compiler.shelf.issue import human_size
 from compiler.shelf.lock import shelf_lock
 from compiler.shelf.paths import DELIVERABLES, NIGHTLY_LOG, edition_dir
+from compiler.shelf.report import BuildReport, report_of
 from compiler.shelf.site import refresh_site
 
 __all__ = ["EXIT_NOTHING_PUBLISHED", "EXIT_PUBLISHED", "EXIT_USAGE", "publish", "run_nightly"]
@@ -59,10 +60,14 @@ def default_day() -> date:
     return date.today()
 
 
-def publish(out_dir: Path, public: Path, config: EditionConfig, day: date) -> Publication:
-    """Publish a finished build and regenerate the feeds and pages; the caller holds the lock."""
+def publish(out_dir: Path, public: Path, config: EditionConfig, day: date,
+            report: BuildReport | None = None) -> Publication:
+    """Publish a finished build and regenerate the feeds and pages; the caller holds the lock.
+
+    ``report``: what the build reported, when the caller ran it; else read from ``out_dir``.
+    """
     when = timestamp_now()
-    publication = publish_issue(out_dir, public, config, day, when)
+    publication = publish_issue(out_dir, public, config, day, when, report)
     refresh_site(public, when)
     return publication
 
@@ -96,7 +101,7 @@ def _build_and_publish(content: Path, public: Path, config: EditionConfig, day: 
     if result.exit_code != EXIT_OK or not result.outputs:
         return NightlyRun(EXIT_NOTHING_PUBLISHED, "", build=result)
     try:
-        publication = publish(out_dir, public, config, day)
+        publication = publish(out_dir, public, config, day, report_of(result))
     except (PublishError, OSError, ValueError) as exc:
         return NightlyRun(EXIT_NOTHING_PUBLISHED, "", build=result, error=exc)
     return NightlyRun(EXIT_PUBLISHED, "", build=result, publication=publication)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from lxml import etree
 
 from compiler.shelf.issue import Issue
-from compiler.shelf.paths import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, href
+from compiler.shelf.paths import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, day_href, href
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -55,7 +55,7 @@ def _feed(feed_id: str, title: str, updated: str, author: str) -> etree._Element
 
 def summary(issue: Issue) -> str:
     """The lead headline and the next few: what a reader sees under the title."""
-    return " · ".join(issue.headlines[:SUMMARY_HEADLINES])
+    return " · ".join(headline.text for headline in issue.headlines[:SUMMARY_HEADLINES])
 
 
 def acquisition_feed(issues: list[Issue], prefix: str, feed_id: str, start: tuple[str, str],
@@ -95,15 +95,15 @@ def _entry(feed, issue: Issue, prefix: str) -> None:
         _el(entry, "category", term=section, label=section)
     if issue.headlines:
         _el(entry, "summary", summary(issue), type="text")
-    folder = [prefix, *issue.date.isoformat().split("-")]
     for kind, rel in (("cover", REL_IMAGE), ("thumbnail", REL_THUMBNAIL)):
         if kind in issue.files:
-            _link(entry, rel, href(*folder, issue.files[kind].file), MEDIA_TYPES[kind])
+            _link(entry, rel, day_href(prefix, issue.date, issue.files[kind].file),
+                  MEDIA_TYPES[kind])
     for kind in sorted(DELIVERABLES, key=lambda k: k != "epub"):  # e-readers take the first
         if kind in issue.files:
             item = issue.files[kind]
-            _link(entry, REL_ACQUISITION, href(*folder, item.file), MEDIA_TYPES[kind],
-                  length=str(item.bytes), title=kind.upper())
+            _link(entry, REL_ACQUISITION, day_href(prefix, issue.date, item.file),
+                  MEDIA_TYPES[kind], length=str(item.bytes), title=kind.upper())
 
 
 def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> bytes:
@@ -124,9 +124,8 @@ def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> 
         _el(entry, "content", f"Newest: {newest.title}. {summary(newest)}".strip(), type="text")
         _link(entry, "subsection", href(name, FEED_FILE), ACQUISITION)
         if "thumbnail" in newest.files:
-            _link(entry, REL_THUMBNAIL,
-                  href(name, *newest.date.isoformat().split("-"),
-                       newest.files["thumbnail"].file), MEDIA_TYPES["thumbnail"])
+            _link(entry, REL_THUMBNAIL, day_href(name, newest.date, newest.files["thumbnail"].file),
+                  MEDIA_TYPES["thumbnail"])
     return _serialise(feed)
 
 

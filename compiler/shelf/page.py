@@ -20,6 +20,7 @@ from compiler.shelf.paths import (
     FEED_FILE,
     LATEST_NAMES,
     PAGE_FILE,
+    day_href,
     href,
 )
 from compiler.text.templates import DAYS, MONTHS, long_date
@@ -69,11 +70,9 @@ class EditionView:
 
 
 def issue_view(issue: Issue, prefix: str) -> IssueView:
-    folder = [prefix, *issue.date.isoformat().split("-")]
-
     def link(kind: str) -> str | None:
         entry = issue.files.get(kind)
-        return href(*folder, entry.file) if entry else None
+        return day_href(prefix, issue.date, entry.file) if entry else None
 
     downloads = tuple(
         Download(kind, LABELS[kind], HINTS[kind], link(kind), human_size(issue.files[kind].bytes))
@@ -101,18 +100,11 @@ def edition_view(name: str, issues: list[Issue], prefix: str, corrections: bool 
                        href(prefix, CORRECTIONS_FILE) if corrections else None)
 
 
-def lang_of(text: str, default: str) -> str:
-    """Khmer headlines in an English edition get lang="km", so screen readers switch voice."""
-    return "km" if any("\u1780" <= ch <= "\u17ff" for ch in text) else default
-
-
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                      autoescape=select_autoescape(["html", "j2"], default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.filters["lang_of"] = lang_of
-    return env
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                       autoescape=select_autoescape(["html", "j2"], default=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
 
 
 def edition_page(view: EditionView, root_feed: str, up: str | None, updated: str) -> bytes:

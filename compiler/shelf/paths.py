@@ -48,11 +48,17 @@ def edition_dir(public: Path, edition: str) -> Path:
 
 
 def day_parts(day: date) -> tuple[str, str, str]:
+    """``YYYY``, ``MM``, ``DD``: the one place the day folder's names are made."""
     return f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"
 
 
 def day_dir(public: Path, edition: str, day: date) -> Path:
     return edition_dir(public, edition).joinpath(*day_parts(day))
+
+
+def day_href(prefix: str, day: date, name: str) -> str:
+    """A link to a file in the day's folder, from where ``prefix`` leads to the edition."""
+    return href(prefix, *day_parts(day), name)
 
 
 def file_name(edition: str, day: date, kind: str) -> str:

@@ -25,7 +25,7 @@ from compiler.memory import give_back
 from compiler.pdf.photos import photo_cache
 from compiler.pdf.printer import print_pdf
 from compiler.pdf.workers import SerialPool, pool_for
-from compiler.progress import Progress
+from compiler.progress import Progress, stage_count
 
 
 @dataclass
@@ -99,7 +99,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
            ) -> BuildResult:
     content_root = content_root.resolve()
     result = BuildResult(config, content_root)
-    progress = progress or Progress(5, quiet=True)
+    progress = progress or Progress(stage_count(config.outputs), quiet=True)
     clock = time.perf_counter()
 
     def lap(name: str) -> None:

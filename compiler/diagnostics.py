@@ -36,7 +36,7 @@ CATALOGUE: dict[str, Code] = {
     for c in [
         # Edition definition
         Code("E001", Severity.ERROR, "edition definition cannot be read",
-             "check the path given to --edition"),
+             "give --edition an edition's name or the path of its .toml file"),
         Code("E002", Severity.ERROR, "edition definition is not valid TOML",
              "fix the TOML syntax at the line shown"),
         Code("E003", Severity.ERROR, "edition definition has a bad or unknown field",
@@ -85,7 +85,7 @@ CATALOGUE: dict[str, Code] = {
         Code("P003", Severity.WARNING, "photo cannot be decoded",
              "replace the file with a valid JPEG, PNG or WebP"),
         Code("P004", Severity.WARNING, "photo is too large to decode safely",
-             "downscale the photo below the pixel limit before filing"),
+             "downscale the photo below 50 megapixels before filing"),
         Code("P005", Severity.WARNING, "photo has no alt text; the caption is used",
              "add image.alt describing the photo for screen-reader users"),
         # Rendering

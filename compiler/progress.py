@@ -15,6 +15,12 @@ from rich.console import Console
 from rich.text import Text
 
 
+def stage_count(outputs) -> int:
+    """The build's stages: reading the stories, one per output (PDF, EPUB), publishing,
+    done; so an EPUB-only edition ends on [4/4], not [4/5]."""
+    return 3 + len(outputs)
+
+
 class Progress:
     def __init__(self, total: int, stream=None, quiet: bool = False) -> None:
         self.total = total

@@ -298,7 +298,7 @@ def test_story_file_symlinked_outside_the_content_folder_is_not_read(content, tm
     os.symlink(outside, content.root / "stories" / "escape.md")
     result = run_cli("check", content.root)
     assert token not in result.stdout + result.stderr
-    assert result.stdout.startswith("1 stories usable"), result.stdout + result.stderr
+    assert result.stdout.startswith("1 story usable"), result.stdout + result.stderr
     assert "stories/escape.md" in result.stderr
 
 

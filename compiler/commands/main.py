@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import click
 
 from compiler.commands.options import EDITION_OPTION, existing_folder, load_edition, parse_date
+from compiler.commands.words import counted
 from compiler.diagnostics import CATALOGUE, EXIT_FAILED, EXIT_OK
 from compiler.pdf.workers import pool_for
-from compiler.progress import Progress
+from compiler.progress import Progress, stage_count
 
 if TYPE_CHECKING:
     from compiler.build import BuildResult
@@ -29,14 +30,15 @@ def _report(result: BuildResult, strict: bool) -> None:
     left = len(result.left_out)
     if result.exit_code == EXIT_OK and result.outputs:
         names = ", ".join(str(p) for p in result.outputs.values())
-        click.echo(f"Wrote {names}: {len(result.included)} stories, {result.pages} pages, "
-                   f"{left} left out, {len(result.warnings)} warnings.")
+        click.echo(f"Wrote {names}: {counted(len(result.included), 'story', 'stories')}, "
+                   f"{counted(result.pages, 'page', 'pages')}, {left} left out, "
+                   f"{counted(len(result.warnings), 'warning', 'warnings')}.")
     elif result.exit_code == EXIT_OK:
-        click.echo(f"{len(result.included)} stories usable, {left} left out, "
-                   f"{len(result.warnings)} warnings.")
+        click.echo(f"{counted(len(result.included), 'story', 'stories')} usable, "
+                   f"{left} left out, {counted(len(result.warnings), 'warning', 'warnings')}.")
     elif strict and result.diagnostics:
-        click.echo(f"edition: --strict: {len(result.diagnostics)} problems; nothing was written.",
-                   err=True)
+        click.echo(f"edition: --strict: {counted(len(result.diagnostics), 'problem', 'problems')}"
+                   "; nothing was written.", err=True)
     else:
         click.echo("edition: nothing was written; the previous edition is unchanged.", err=True)
 
@@ -67,7 +69,7 @@ def build_command(content: Path, edition_name: str, out_dir: str, day, strict: b
                   quiet: bool, debug: bool) -> None:
     """Build the edition from CONTENT (a folder with stories/*.md)."""
     config = load_edition(edition_name)
-    progress = Progress(5, quiet=quiet)
+    progress = Progress(stage_count(config.outputs), quiet=quiet)
     cache = None if no_cache else Path(cache_dir or Path(out_dir) / ".cache")
     # The workers start first and load WeasyPrint while this process imports the
     # pipeline and reads the stories; this command owns them and stops them.
@@ -103,8 +105,10 @@ def check_command(content: Path, edition_name: str, strict: bool) -> None:
     for diagnostic in result.diagnostics:
         click.echo(diagnostic.format(result.content_root), err=True)
     failed = bool(result.errors) or result.exit_code != EXIT_OK or (strict and result.warnings)
-    click.echo(f"{len(result.included)} stories usable, {len(result.left_out)} left out, "
-               f"{len(result.errors)} errors, {len(result.warnings)} warnings.")
+    errors = counted(len(result.errors), "error", "errors")
+    click.echo(f"{counted(len(result.included), 'story', 'stories')} usable, "
+               f"{len(result.left_out)} left out, {errors}, "
+               f"{counted(len(result.warnings), 'warning', 'warnings')}.")
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 

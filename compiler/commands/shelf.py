@@ -27,7 +27,7 @@ from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
 from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
 from compiler.diagnostics import EXIT_USAGE
 from compiler.pdf.workers import pool_for
-from compiler.progress import Progress
+from compiler.progress import Progress, stage_count
 from compiler.shelf.lock import EXIT_LOCKED, Locked, shelf_lock
 
 EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is unchanged); "
@@ -88,7 +88,7 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
     Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
     """
     config = _edition(edition_name)
-    progress = Progress(5, quiet=quiet)
+    progress = Progress(stage_count(config.outputs), quiet=quiet)
     # The workers start before the pipeline loads, as in ``edition build``; this
     # command owns them and stops them when the night is done (or refused).
     with pool_for(config) as pool:

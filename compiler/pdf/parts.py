@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from compiler.model import Edition, Photo, Section, Story
+from compiler.model import Edition, Photo, Section, Story, iso_timestamp
 from compiler.pdf.slots import slot
 from compiler.resources import LAYOUTS_DIR
 from compiler.text.fonts import font_face_css
@@ -64,7 +64,7 @@ def runs(section: Section, per_run: int) -> list[tuple[Story, ...]]:
 
 def plan_parts(edition: Edition) -> list[Part]:
     all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
-    has_back = bool(edition.more_stories or edition.related_in_edition)
+    has_back = edition.has_more_stories
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
@@ -87,10 +87,10 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     links = Links(photo=photo_url, story=lambda story: f"#{story.anchor}")
     ctx = context(edition, links)
     if part.kind != "all":
-        ctx["timestamp"] = PART_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ctx["timestamp"] = iso_timestamp(PART_TIMESTAMP)
     per_run = edition.config.stories_per_run
     return environment("print").get_template("part.html.j2").render(
-        ctx, part=part, has_back=bool(edition.more_stories or edition.related_in_edition),
+        ctx, part=part,
         page_ref=lambda anchor, align="left": _page_ref(part, pages, anchor, width, align),
         runs=lambda section: runs(section, per_run), run=part.run(edition))
 

@@ -256,7 +256,7 @@ def _bookmarks(edition: Edition) -> list[Bookmark]:
     for section in edition.sections:
         marks.append(Bookmark(section.name, section.anchor, tuple(
             Bookmark(story.headline, story.anchor) for story in section.stories)))
-    if edition.more_stories or edition.related_in_edition:
+    if edition.has_more_stories:
         marks.append(Bookmark(words.more_stories, "more-stories"))
     return marks
 

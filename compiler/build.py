@@ -22,9 +22,10 @@ from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, dia
 from compiler.epub.package import build_epub
 from compiler.files import atomic_write, remove_stale_parts
 from compiler.memory import give_back
+from compiler.pdf.jobs import SerialPool
 from compiler.pdf.photos import photo_cache
 from compiler.pdf.printer import print_pdf
-from compiler.pdf.workers import SerialPool, pool_for
+from compiler.pdf.workers import pool_for
 from compiler.progress import Progress, stage_count
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compiler.config import EditionConfig, find_edition, load_config
-from conftest import DAILY
+from support import DAILY
 
 
 def write_toml(folder: Path, text: str, name: str = "test-edition") -> Path:

@@ -12,7 +12,7 @@ import zipfile
 
 import pikepdf
 
-from conftest import FIXED_EPOCH, REPO
+from support import FIXED_EPOCH, REPO
 
 
 def test_wheel_carries_layouts_fonts_and_editions_and_installs(tmp_path):

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from support import REPO
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is in the test extras")

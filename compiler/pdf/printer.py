@@ -24,6 +24,7 @@ from compiler.diagnostics import Diagnostic, diag
 from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
+from compiler.pdf.jobs import PROBE, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import Bookmark, merge_parts
 from compiler.pdf.parts import (
     FRONT_ANCHORS,
@@ -36,7 +37,6 @@ from compiler.pdf.parts import (
 from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
 from compiler.pdf.slots import placeholder, too_wide
 from compiler.pdf.typeset import LayoutJob, PartLayout
-from compiler.pdf.workers import PROBE, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 from compiler.text.labels import labels
 

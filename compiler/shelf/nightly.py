@@ -28,7 +28,8 @@ from compiler.content.assemble import build_timestamp
 from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
 from compiler.diagnostics import EXIT_OK, EXIT_USAGE
 from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
-from compiler.pdf.workers import SerialPool, WorkerPool
+from compiler.pdf.jobs import SerialPool
+from compiler.pdf.workers import WorkerPool
 from compiler.progress import Progress
 from compiler.shelf.archive import Publication, PublishError, publish_issue, timestamp_now
 from compiler.shelf.issue import human_size

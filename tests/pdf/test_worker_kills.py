@@ -17,7 +17,7 @@ from compiler.build import build
 from compiler.config import load_config
 from compiler.diagnostics import EXIT_OK
 from compiler.pdf.workers import WorkerPool
-from conftest import DAILY, FIXED_EPOCH, SAMPLE
+from support import DAILY, FIXED_EPOCH, SAMPLE
 
 BUILDS = 6
 

@@ -1,4 +1,4 @@
-"""The worker pool on its own: warming, typesetting, keeping, and surviving its workers.
+"""The worker pool and its serial twin: warming, typesetting, keeping, surviving workers.
 
 Deaths are caused at exact moments (a worker killed as it is sent a job, right after,
 while it holds a part, while idle) and waited on as events, never on sleeps.
@@ -9,17 +9,10 @@ from __future__ import annotations
 import pytest
 
 from compiler.pdf import workers as workers_module
+from compiler.pdf.jobs import TYPESET, TYPESET_WRITE, WRITE, SerialPool, Task
 from compiler.pdf.parts import house_stylesheets
 from compiler.pdf.typeset import LayoutJob
-from compiler.pdf.workers import (
-    DEATHS_ALLOWED,
-    TYPESET,
-    TYPESET_WRITE,
-    WRITE,
-    SerialPool,
-    Task,
-    WorkerPool,
-)
+from compiler.pdf.workers import DEATHS_ALLOWED, WorkerPool
 from compiler.resources import LAYOUTS_DIR
 
 

@@ -7,7 +7,7 @@ import shutil
 
 from compiler.pdf import cache as cache_module
 from compiler.pdf.typeset import LayoutJob
-from conftest import DAILY, REPO, make_photo, run_cli
+from support import DAILY, REPO, make_photo, run_cli
 
 
 def _build(content, out, cache, edition=DAILY, env=None):

@@ -12,7 +12,12 @@ from types import SimpleNamespace
 import pytest
 from lxml import etree, html
 from PIL import Image
-from test_shelf_support import (
+
+from compiler.shelf.archive import PublishError
+from compiler.shelf.lock import shelf_lock
+from compiler.shelf.nightly import publish
+from support import FIXED_EPOCH, run_cli
+from support.shelf import (
     CORRECTED_DAY,
     CORRECTED_LEAD,
     DAYS,
@@ -23,11 +28,6 @@ from test_shelf_support import (
     issue_json,
     shelf_builds,
 )
-
-from compiler.shelf.archive import PublishError
-from compiler.shelf.lock import shelf_lock
-from compiler.shelf.nightly import publish
-from conftest import FIXED_EPOCH, run_cli
 
 
 @pytest.fixture(scope="session")

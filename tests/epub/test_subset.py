@@ -11,7 +11,7 @@ import uharfbuzz as hb
 from compiler.epub.subset import subset_font
 from compiler.resources import FONTS_DIR
 from compiler.text.fonts import FACES
-from conftest import SAMPLE
+from support import SAMPLE
 
 STORIES = sorted((SAMPLE / "stories").glob("*.md"))
 TEXT = "".join(path.read_text(encoding="utf-8") for path in STORIES)

@@ -10,11 +10,11 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from test_shelf_support import DAYS, env_epoch, fill_content, shelf_builds, write_edition
 
 from compiler.shelf.lock import Locked, shelf_lock
 from compiler.shelf.nightly import publish, run_nightly
-from conftest import FIXED_EPOCH, REPO, run_cli
+from support import FIXED_EPOCH, REPO, run_cli
+from support.shelf import DAYS, env_epoch, fill_content, shelf_builds, write_edition
 
 SUMMARY = re.compile(
     r"^2025-11-25T00:00:00Z daily (?P<date>\d{4}-\d\d-\d\d): (?P<stories>\d+) stories in, "

@@ -21,8 +21,8 @@ from PIL import Image
 
 from compiler.config import EditionConfig
 from compiler.content.markdown import read_story
-from conftest import DAILY, Content, pdftotext, run_cli, story_text
-from hostile.checks import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
+from support import DAILY, Content, pdftotext, run_cli, story_text
+from support.hostile import bomb_png, editor_message, noisy_jpeg, pdf_image_digests, tiny_png
 
 DATE = "2026-11-25"
 GOOD = {

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from compiler.text.templates import long_date
-from conftest import SAMPLE, Content, pdftotext, run_cli
+from support import SAMPLE, Content, pdftotext, run_cli
 
 DAY = date(2026, 11, 25)
 TITLE = "The Test Gazette"

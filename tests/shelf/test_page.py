@@ -9,7 +9,11 @@ from types import SimpleNamespace
 import pytest
 from lxml import html
 from PIL import Image, ImageStat
-from test_shelf_support import (
+
+from compiler.shelf.issue import human_size
+from compiler.shelf.nightly import publish
+from support import FIXED_EPOCH
+from support.shelf import (
     CORRECTED_DAY,
     CORRECTED_LEAD,
     DAYS,
@@ -18,10 +22,6 @@ from test_shelf_support import (
     env_epoch,
     shelf_builds,
 )
-
-from compiler.shelf.issue import human_size
-from compiler.shelf.nightly import publish
-from conftest import FIXED_EPOCH
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import pytest
 
 from compiler.pdf.fetcher import EditionFetcher, RefusedURL
-from conftest import Content, epubcheck, pdftotext, run_cli, story_text
-from hostile.checks import (
+from support import Content, epubcheck, pdftotext, run_cli, story_text
+from support.hostile import (
     NO_PROXY_ENV,
     CountingServer,
     bomb_png,
@@ -479,7 +479,7 @@ def test_the_scanners_see_what_they_look_for(tmp_path, server):
 
     from weasyprint import HTML
 
-    from hostile.checks import xhtml_dangers
+    from support.hostile import xhtml_dangers
 
     token = new_token()
     canary = tmp_path / "canary.txt"

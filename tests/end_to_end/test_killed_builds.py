@@ -22,8 +22,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from conftest import FIXED_EPOCH, REPO, Content, run_cli
-from hostile.checks import qpdf_check
+from support import FIXED_EPOCH, REPO, Content, run_cli
+from support.hostile import qpdf_check
 
 DATE = "2026-11-25"
 KILLS = 8

@@ -9,7 +9,7 @@ import pytest
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble
 from compiler.model import iso_timestamp
-from conftest import FIXED_EPOCH, story_text
+from support import FIXED_EPOCH, story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business", "World"))
 DAY = date(2026, 11, 25)

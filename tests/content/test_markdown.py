@@ -13,7 +13,7 @@ import pytest
 from compiler.config import EditionConfig
 from compiler.content.markdown import read_story
 from compiler.diagnostics import Severity
-from conftest import story_text
+from support import story_text
 
 CONFIG = EditionConfig(name="test", sections=("National", "Business"), max_headline_chars=60)
 

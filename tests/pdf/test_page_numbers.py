@@ -18,9 +18,10 @@ from compiler.config import load_config
 from compiler.content.assemble import assemble
 from compiler.diagnostics import Severity
 from compiler.pdf import printer as pdf_module
+from compiler.pdf.jobs import SerialPool
 from compiler.pdf.parts import plan_parts
-from compiler.pdf.workers import SerialPool, WorkerPool
-from conftest import DAILY, pdftotext
+from compiler.pdf.workers import WorkerPool
+from support import DAILY, pdftotext
 
 DAY = date(2026, 11, 25)
 PARAGRAPH = ("The council met on Tuesday to weigh the plan, and members asked for figures "

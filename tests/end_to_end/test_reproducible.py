@@ -19,8 +19,8 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import FIXED_EPOCH, REPO, Content
-from hostile.checks import pdf_all_bytes
+from support import FIXED_EPOCH, REPO, Content
+from support.hostile import pdf_all_bytes
 
 DATE = "2026-11-25"
 OTHER_EPOCH = str(int(FIXED_EPOCH) + 86_400 + 3_723)  # a day, an hour, 2 min and 3 s later

@@ -13,7 +13,7 @@ from PIL import Image
 
 from compiler.content.photos import MAX_PIXELS, PRINT, SCREEN, load_photo, rendition
 from compiler.diagnostics import Severity
-from conftest import make_photo
+from support import make_photo
 
 
 def png_header_only(path: Path, width: int, height: int) -> Path:

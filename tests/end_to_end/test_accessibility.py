@@ -26,7 +26,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from conftest import SAMPLE, Content, make_photo, run_cli, story_text
+from support import SAMPLE, Content, make_photo, run_cli, story_text
 
 pikepdf = pytest.importorskip("pikepdf")
 
@@ -444,7 +444,7 @@ PDF_BUDGET = 10 * 1024 * 1024
 
 
 def test_epubcheck_is_clean_on_every_edition(edition):
-    from conftest import epubcheck
+    from support import epubcheck
 
     result = epubcheck(edition.epub)
     output = result.stdout + result.stderr

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from compiler.text.templates import long_date
-from conftest import DAILY, SAMPLE
+from support import DAILY, SAMPLE
 
 SETUP_HINT = "run `bash .ci/readers-setup`"
 ZWSP = "\u200b"

@@ -11,10 +11,10 @@ import urllib.error
 import urllib.request
 
 import pytest
-from test_shelf_support import DAYS, fill_content, write_edition
 
 from compiler.shelf.preview import Preview
-from conftest import FIXED_EPOCH, REPO
+from support import FIXED_EPOCH, REPO
+from support.shelf import DAYS, fill_content, write_edition
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:

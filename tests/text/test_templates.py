@@ -17,7 +17,7 @@ from compiler.model import iso_timestamp
 from compiler.pdf.printer import print_html
 from compiler.text.khmer import ZWSP
 from compiler.text.templates import Links, context, environment, long_date
-from conftest import REPO
+from support import REPO
 
 KHMER_HEADLINE = "ព្រះរាជាណាចក្រកម្ពុជាជាប្រទេសមួយនៅអាស៊ីអាគ្នេយ៍"
 KHMER_BODY = "កាលពីម្សិលមិញភ្លៀងធ្លាក់យ៉ាងខ្លាំងនៅក្នុងខេត្តសៀមរាបហើយផ្លូវជាច្រើនត្រូវបានលិចទឹក។"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAILY, REPO, Content, pdftotext, run_cli, story_text
+from support import DAILY, REPO, Content, pdftotext, run_cli, story_text
 
 DAY = date(2026, 11, 25)
 STEM = f"{DAILY.stem}-{DAY.isoformat()}"

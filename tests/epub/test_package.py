@@ -22,7 +22,7 @@ from PIL import Image
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble
 from compiler.epub.package import build_epub
-from conftest import FIXED_EPOCH, Content, epubcheck, run_cli
+from support import FIXED_EPOCH, Content, epubcheck, run_cli
 
 DAY = date(2026, 11, 25)
 ZWSP = "\u200b"

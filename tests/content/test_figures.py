@@ -16,7 +16,7 @@ from compiler.config import EditionConfig
 from compiler.content.figures import with_photos
 from compiler.content.markdown import read_story
 from compiler.model import Photo
-from conftest import DAILY, Content, epubcheck, pdftotext, run_cli
+from support import DAILY, Content, epubcheck, pdftotext, run_cli
 
 BOXERS = '![Boxers in the ring](../images/ring.jpg "Boxers trade blows on Sunday.")'
 

@@ -18,7 +18,7 @@ import pytest
 
 from compiler.build import build
 from compiler.config import EditionConfig, load_config
-from conftest import FIXED_EPOCH, Content
+from support import FIXED_EPOCH, Content
 
 DAYS = (date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 2))
 """Three consecutive days across a year end, so retention has month and year folders to prune."""

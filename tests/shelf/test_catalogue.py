@@ -9,7 +9,11 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 from lxml import etree
-from test_shelf_support import (
+
+from compiler.shelf.nightly import publish
+from compiler.text.templates import long_date
+from support import FIXED_EPOCH
+from support.shelf import (
     CORRECTED_DAY,
     CORRECTED_LEAD,
     DAYS,
@@ -20,10 +24,6 @@ from test_shelf_support import (
     shelf_builds,
     weekly_build,
 )
-
-from compiler.shelf.nightly import publish
-from compiler.text.templates import long_date
-from conftest import FIXED_EPOCH
 
 NS = {"a": "http://www.w3.org/2005/Atom", "dc": "http://purl.org/dc/terms/",
       "opds": "http://opds-spec.org/2010/catalog"}

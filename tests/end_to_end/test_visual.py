@@ -1,6 +1,6 @@
 """Visual regression: chosen pages of the sample edition against committed pictures.
 
-Run `python -m pytest tests/test_visual.py --update-visual` to regenerate the
+Run `python -m pytest tests/end_to_end/test_visual.py --update-visual` to regenerate the
 references (and the pictures in docs/), then review them in the diff.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from conftest import REPO, pdftotext
+from support import REPO, pdftotext
 
-REFERENCES = REPO / "tests" / "visual"
+REFERENCES = REPO / "tests" / "end_to_end" / "visual"
 DOCS = REPO / "docs"
 RESOLUTION = 50
 TOLERANCE = 1.5

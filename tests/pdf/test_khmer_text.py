@@ -12,7 +12,7 @@ from html import unescape
 import pytest
 from lxml import etree
 
-from conftest import SAMPLE, run_cli, story_text
+from support import SAMPLE, run_cli, story_text
 
 KHMER_SOURCE = SAMPLE / "stories" / "water-festival-km.md"
 MM = 72 / 25.4

@@ -20,7 +20,7 @@ from compiler.content.assemble import assemble, without_stories
 from compiler.content.photos import decoded_before
 from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
 from compiler.epub.package import build_epub
-from compiler.files import atomic_write, remove_stale_parts
+from compiler.files import atomic_write, remove_temporaries
 from compiler.memory import give_back
 from compiler.pdf.jobs import SerialPool
 from compiler.pdf.photos import photo_cache
@@ -174,7 +174,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
                         for s in edition.stories]
     progress.stage("Publishing")
     out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_parts(out_dir)
+    remove_temporaries(out_dir)
     for kind, data in outputs.items():
         path = out_dir / f"{edition.file_stem}.{kind}"
         atomic_write(path, data)

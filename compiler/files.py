@@ -10,11 +10,24 @@ import os
 import tempfile
 from pathlib import Path
 
+TEMPORARY_SUFFIX = ".tmp"
+"""A file being written beside its final name is ``.<name>.<random>.tmp`` (``.part``
+in older versions, still cleaned up: "part" now means only a part of the PDF)."""
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new, empty temporary file in ``path``'s folder, to be renamed over it."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                dir=path.parent)
+    os.close(fd)
+    return Path(name)
+
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """``durable=False`` for caches: a lost entry is only a miss, so no fsyncs."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
+                                    dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -39,7 +52,8 @@ def sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_stale_parts(folder: Path) -> None:
+def remove_temporaries(folder: Path) -> None:
     """Temporary files left by a build that was killed mid-write."""
-    for part in folder.glob(".*.part"):
-        part.unlink(missing_ok=True)
+    for pattern in (f".*{TEMPORARY_SUFFIX}", ".*.part"):
+        for stale in folder.glob(pattern):
+            stale.unlink(missing_ok=True)

@@ -22,7 +22,7 @@ from PIL import UnidentifiedImageError
 
 from compiler.config import EditionConfig
 from compiler.content.assemble import build_timestamp
-from compiler.files import atomic_write, remove_stale_parts
+from compiler.files import atomic_write, remove_temporaries
 from compiler.model import iso_timestamp
 from compiler.shelf.corrections import read_corrections, record_correction
 from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
@@ -114,7 +114,7 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     )
     if status != "unchanged":
         folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_parts(folder)
+        remove_temporaries(folder)
         for kind, blob in files.items():
             atomic_write(folder / entries[kind].file, blob)
         write_issue(folder, issue)
@@ -126,7 +126,7 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     correction = None
     if status == "correction":
         correction = record_correction(public, edition, day, when, changes)
-    remove_stale_parts(edition_dir(public, edition))
+    remove_temporaries(edition_dir(public, edition))
     latest = point_latest(public, edition)
     removed = apply_retention(public, edition, config.retention_days)
     return Publication(issue, status, folder, correction, removed, latest)

@@ -18,10 +18,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
-from compiler.files import atomic_write, sync_dir
+from compiler.files import atomic_write, sync_dir, temporary_beside
 from compiler.shelf.issue import Issue, load_issues
 from compiler.shelf.paths import DELIVERABLES, LATEST_NAMES, day_dir, edition_dir
 
@@ -60,9 +59,7 @@ def _same(source: Path, target: Path, sha256: str) -> bool:
 
 
 def _switch(source: Path, target: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = temporary_beside(target)
     try:
         tmp.unlink()
         os.link(source, tmp)

@@ -90,7 +90,7 @@ def check_published(out: Path, good: dict[str, set[str]]) -> dict[str, str]:
     published = set(PUBLISHED.values()) | {REPORT, ".cache"}
     for stray in out.iterdir():
         if stray.name not in published:
-            assert re.fullmatch(r"\..+\.part", stray.name), f"unexpected file {stray.name}"
+            assert re.fullmatch(r"\..+\.tmp", stray.name), f"unexpected file {stray.name}"
     return states
 
 
@@ -163,7 +163,7 @@ def test_killed_builds_never_replace_the_last_good_edition(tmp_path):
     assert last.returncode == 0, last.stderr
     for kind, name in PUBLISHED.items():
         assert sha(pub / name) == good["new-" + kind]
-    assert [p.name for p in pub.glob(".*.part")] == []
+    assert [p.name for p in pub.glob(".*.tmp")] == []
 
 
 def test_a_failed_build_keeps_the_last_good_edition(tmp_path):

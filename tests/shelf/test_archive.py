@@ -78,7 +78,7 @@ def test_each_day_gets_a_dated_folder_with_every_file(shelf, builds):
     edition = {p.name for p in (shelf.public / "daily").iterdir()}
     assert edition == {"2026", "2027", "latest.pdf", "latest.epub", "opds.xml", "index.html",
                        "corrections.json"}
-    assert not [p for p in shelf.public.rglob("*.part")]
+    assert not [p for p in shelf.public.rglob("*.tmp")]
 
 
 def test_latest_names_the_newest_date_after_a_correction_of_an_older_one(shelf, builds):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, diag
+from compiler.text.slugs import slugify
 
 PAGE_SIZES = ("A4", "Letter")
 OUTPUTS = ("pdf", "epub")
@@ -115,7 +116,6 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
             problems.append(diag("E003", f"{key} must be a list of non-empty strings", path))
     if "sections" in values and not values["sections"]:
         problems.append(diag("E003", "sections must name at least one section", path))
-    from compiler.model import slugify  # the model imports this module
 
     slugs = [slugify(name) for name in values.get("sections", ()) if isinstance(name, str)]
     if len(set(slugs)) != len(slugs):

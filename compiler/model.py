@@ -6,24 +6,12 @@ finds it here.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from compiler.config import EditionConfig
-
-
-def slugify(text: str) -> str:
-    """ASCII slugs keep ids and EPUB file names valid everywhere."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if slug:
-        return slug
-    # Khmer (or any non-Latin) names have no ASCII letters: a short hash keeps them apart.
-    return "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+from compiler.text.slugs import slugify
 
 
 def iso_timestamp(moment: datetime) -> str:

@@ -17,8 +17,9 @@ from compiler.content.figures import extract_figures
 from compiler.content.photos import inside, load_photo
 from compiler.content.sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
 from compiler.diagnostics import Diagnostic, diag
-from compiler.model import Related, Story, slugify
+from compiler.model import Related, Story
 from compiler.text.fonts import uncovered
+from compiler.text.slugs import slugify
 
 KNOWN_KEYS = {"headline", "section", "byline", "standfirst", "published", "tags", "priority",
               "language", "slug", "url", "image", "related"}

@@ -176,12 +176,12 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_temporaries(out_dir)
     for kind, data in outputs.items():
-        path = out_dir / f"{edition.file_stem}.{kind}"
+        path = out_dir / edition.output_name(kind)
         atomic_write(path, data)
         result.outputs[kind] = path
     lap("publish")
     result.exit_code = EXIT_OK
-    write_report(result, out_dir / f"{edition.file_stem}.report.json")
+    write_report(result, out_dir / edition.output_name("report"))
     progress.stage("Done")
     return result
 

@@ -13,6 +13,13 @@ from pathlib import Path
 from compiler.config import EditionConfig
 from compiler.text.slugs import slugify
 
+OUTPUT_SUFFIXES = {"pdf": "pdf", "epub": "epub", "report": "report.json"}
+
+
+def output_name(edition: str, day: date, kind: str) -> str:
+    """``daily-2026-11-25.pdf``: one name for a build's output and the shelf's copy of it."""
+    return f"{edition}-{day.isoformat()}.{OUTPUT_SUFFIXES[kind]}"
+
 
 def iso_timestamp(moment: datetime) -> str:
     """A UTC time as metadata writes it everywhere (PDF, EPUB, archive): 2026-11-25T06:00:00Z."""
@@ -119,9 +126,8 @@ class Edition:
         """Stable id: the same edition and date always get the same one."""
         return f"urn:edition:{self.config.name}:{self.date.isoformat()}"
 
-    @property
-    def file_stem(self) -> str:
-        return f"{self.config.name}-{self.date.isoformat()}"
+    def output_name(self, kind: str) -> str:
+        return output_name(self.config.name, self.date, kind)
 
     @property
     def related_in_edition(self) -> tuple[Story, ...]:

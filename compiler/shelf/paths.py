@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from compiler.model import OUTPUT_SUFFIXES, output_name
+
 ISSUE_FILE = "issue.json"
 """Written last into a day folder: a day without it is not (yet) a complete issue."""
 LOCK_FILE = ".nightly.lock"
@@ -23,9 +25,7 @@ FEED_FILE = "opds.xml"
 PAGE_FILE = "index.html"
 
 SUFFIXES = {
-    "pdf": "pdf",
-    "epub": "epub",
-    "report": "report.json",
+    **OUTPUT_SUFFIXES,
     "cover": "cover.jpg",
     "thumbnail": "thumb.jpg",
 }
@@ -62,6 +62,9 @@ def day_href(prefix: str, day: date, name: str) -> str:
 
 
 def file_name(edition: str, day: date, kind: str) -> str:
+    """A build's outputs keep their names on the shelf (model.output_name)."""
+    if kind in OUTPUT_SUFFIXES:
+        return output_name(edition, day, kind)
     return f"{edition}-{day.isoformat()}.{SUFFIXES[kind]}"
 
 

@@ -220,5 +220,6 @@ def test_edition_date_and_timestamp(content, monkeypatch):
     assert edition.timestamp.timestamp() == int(FIXED_EPOCH)
     assert iso_timestamp(edition.timestamp) == "2025-11-25T00:00:00Z"
     assert edition.date == edition.timestamp.date()
-    assert edition.file_stem == f"test-{edition.date.isoformat()}"
+    assert edition.output_name("pdf") == f"test-{edition.date.isoformat()}.pdf"
+    assert edition.output_name("report") == f"test-{edition.date.isoformat()}.report.json"
     assert build(content).edition.date == DAY

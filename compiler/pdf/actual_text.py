@@ -9,36 +9,32 @@ says which text its glyphs stand for. WeasyPrint writes none, so we wrap its
 ``draw_text`` (one call per laid-out line fragment) and put each Khmer
 fragment, without our word-break marks, inside such a span. Poppler, Acrobat
 and Chrome use it; viewers that ignore it fall back to the glyphs as before.
-If WeasyPrint renames the function, ``install`` reports it and the test that
-reads the Khmer headlines back fails, rather than the build breaking.
+The wrapping goes through ``hooks.wrap_draw_text``; if WeasyPrint renames the
+function, ``install`` reports it and the test that reads the Khmer headlines back
+fails (as does ``hooks.check``), rather than the build breaking.
 """
 
 from __future__ import annotations
 
 import pydyf
-from weasyprint import draw
 
+from compiler.pdf import hooks
 from compiler.text.khmer import ZWSP, has_khmer
 
 INVISIBLE = str.maketrans("", "", ZWSP + "\u00ad")
 """Break opportunities: they were never part of the words."""
 
-_original = getattr(draw, "draw_text", None)
 
-
-def _draw_text(stream, textbox, *args, **kwargs):
-    text = getattr(textbox, "text", "").translate(INVISIBLE)
+def _draw_text(original, stream, textbox, *args, **kwargs):
+    text = hooks.box_text(textbox).translate(INVISIBLE)
     if not has_khmer(text):
-        return _original(stream, textbox, *args, **kwargs)
+        return original(stream, textbox, *args, **kwargs)
     stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
     try:
-        return _original(stream, textbox, *args, **kwargs)
+        return original(stream, textbox, *args, **kwargs)
     finally:
         stream.end_marked_content()
 
 
 def install() -> bool:
-    if _original is None:
-        return False
-    draw.draw_text = _draw_text
-    return True
+    return hooks.wrap_draw_text(_draw_text)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from compiler.pdf import hooks
+
 SLOT_CLASS = "page-slot"
 FOLIO_BOX = "@bottom-center"
 
@@ -37,40 +39,27 @@ def too_wide(numbers: dict[str, int], width: str) -> bool:
     return any(len(str(n)) > len(width) for n in numbers.values())
 
 
-def _text_boxes(box):
-    from weasyprint.formatting_structure import boxes
-
-    return [b for b in box.descendants() if isinstance(b, boxes.TextBox)]
+def _is_slot(box) -> bool:
+    element = hooks.box_element(box)
+    return element is not None and element.get("class") == SLOT_CLASS
 
 
 def slots_of(document) -> list[str]:
     """The anchors whose page numbers this laid-out part prints."""
     found = []
     for page in document.pages:
-        for text in _text_boxes(page._page_box):
-            element = text.element
-            if element is not None and element.get("class") == SLOT_CLASS:
-                found.append(element.get("data-page-of"))
+        for box in hooks.page_text_boxes(page):
+            if _is_slot(box):
+                found.append(hooks.box_element(box).get("data-page-of"))
     return sorted(set(found))
-
-
-def _width(text_box, text: str) -> float:
-    from weasyprint.text.line_break import Layout, line_size
-
-    layout = Layout(text_box.style)
-    layout.set_text(text)
-    line, _ = layout.get_first_line()
-    return line_size(line, text_box.style)[0]
 
 
 def _put(text_box, text: str, align: str) -> None:
     """Replace the text of a laid-out box; ``align`` keeps its right edge or centre."""
-    new_width = _width(text_box, text)
-    shift = text_box.width - new_width
-    text_box.position_x += {"right": shift, "center": shift / 2}.get(align, 0)
-    text_box.width = new_width
-    text_box.text = text
-    text_box.pango_layout.text = text  # WeasyPrint shapes this text again when drawing
+    new_width = hooks.text_width(text_box, text)
+    shift = hooks.box_width(text_box) - new_width
+    hooks.set_box_text(text_box, text, new_width,
+                       {"right": shift, "center": shift / 2}.get(align, 0))
 
 
 def fill(document, numbers: dict[str, int], first_page: int) -> None:
@@ -78,15 +67,11 @@ def fill(document, numbers: dict[str, int], first_page: int) -> None:
 
     Safe to call again with other numbers: each call starts from the boxes as
     they are now."""
-    from weasyprint.formatting_structure import boxes
-
     for index, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            if isinstance(box, boxes.MarginBox) and box.at_keyword == FOLIO_BOX:
-                for text in _text_boxes(box):
-                    if text.text.strip().isdigit():  # the folio, not some other margin text
-                        _put(text, str(first_page + index), "center")
-            elif isinstance(box, boxes.TextBox) and box.element is not None \
-                    and box.element.get("class") == SLOT_CLASS:
-                element = box.element
+        for box in hooks.margin_text_boxes(page, FOLIO_BOX):
+            if hooks.box_text(box).strip().isdigit():  # the folio, not some other margin text
+                _put(box, str(first_page + index), "center")
+        for box in hooks.page_text_boxes(page):
+            if _is_slot(box):
+                element = hooks.box_element(box)
                 _put(box, str(numbers[element.get("data-page-of")]), element.get("data-align"))

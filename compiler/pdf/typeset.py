@@ -3,7 +3,7 @@
 Everything a worker needs travels in a LayoutJob, and only plain data comes
 back, so jobs can run in any process and be cached by their content. Laying
 out (``render_part``) and writing (``write_part``) are apart because page
-numbers are filled in between (page_slots). WeasyPrint logs failures rather
+numbers are filled in between (``slots``). WeasyPrint logs failures rather
 than raising them: every ERROR it logs comes back as a diagnostic.
 """
 
@@ -15,12 +15,17 @@ import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from compiler.diagnostics import Diagnostic, diag
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 from compiler.text.fonts import isolate_fontconfig
 
 PX_TO_PT = 0.75
+
+_FETCHERS: WeakKeyDictionary = WeakKeyDictionary()
+"""Laid-out document -> the fetcher it was laid out with: writing fetches too
+(attachments), under the same guard. Kept beside WeasyPrint's Document, not on it."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def render_part(job: LayoutJob):
         fonts, sheets = _fonts_and_sheets(job)
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
-    document.edition_fetcher = fetcher  # writing fetches too (attachments): same guard
+    _FETCHERS[document] = fetcher
     anchors: dict[str, tuple[int, float, float]] = {}
     for index, page in enumerate(document.pages):
         height = page.height * PX_TO_PT
@@ -150,11 +155,12 @@ def write_part(document, numbers: dict[str, int] | None = None, first_page: int 
 
     if numbers is not None:
         fill(document, numbers, first_page)
-    refused = len(document.edition_fetcher.refused)
+    fetcher = _FETCHERS[document]
+    refused = len(fetcher.refused)
     with watched_weasyprint() as collector:
         data = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True,
                                   attachments=[])
-    problems = [diag("R003", url) for url in document.edition_fetcher.refused[refused:]]
+    problems = [diag("R003", url) for url in fetcher.refused[refused:]]
     return data, problems + _errors(collector)
 
 

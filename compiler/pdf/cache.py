@@ -17,7 +17,7 @@ from pathlib import Path
 
 from compiler import __version__
 from compiler.files import atomic_write
-from compiler.pdf.typeset import LayoutJob, PartLayout
+from compiler.pdf.typeset import TypesetJob, TypesetPart
 from compiler.resources import FONTS_DIR, PACKAGE_DIR
 
 
@@ -46,24 +46,24 @@ class PartCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
 
-    def get(self, job: LayoutJob) -> PartLayout | None:
+    def get(self, job: TypesetJob) -> TypesetPart | None:
         return self._load(job.key(fingerprint()))
 
-    def put(self, job: LayoutJob, layout: PartLayout) -> None:
+    def put(self, job: TypesetJob, layout: TypesetPart) -> None:
         atomic_write(self._path(job.key(fingerprint())), pickle.dumps(layout, protocol=4),
                      durable=False)
 
     @staticmethod
-    def _pdf_key(job: LayoutJob, numbers: dict[str, int], first_page: int) -> str:
+    def _pdf_key(job: TypesetJob, numbers: dict[str, int], first_page: int) -> str:
         filled = json.dumps([sorted(numbers.items()), first_page]).encode()
         return hashlib.sha256(job.key(fingerprint()).encode() + filled).hexdigest()
 
-    def get_pdf(self, job: LayoutJob, numbers: dict[str, int], first_page: int
+    def get_pdf(self, job: TypesetJob, numbers: dict[str, int], first_page: int
                 ) -> bytes | None:
         data = self._load(self._pdf_key(job, numbers, first_page))
         return data if isinstance(data, bytes) else None
 
-    def put_pdf(self, job: LayoutJob, numbers: dict[str, int], first_page: int,
+    def put_pdf(self, job: TypesetJob, numbers: dict[str, int], first_page: int,
                 data: bytes) -> None:
         atomic_write(self._path(self._pdf_key(job, numbers, first_page)),
                      pickle.dumps(data, protocol=4), durable=False)

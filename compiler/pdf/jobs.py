@@ -68,7 +68,7 @@ def _allow(memory_mb: int) -> None:
 def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[str, Any]:
     """Do one job, in whichever process runs it: ("ok", result), ("limit", reason) or
     ("error", reason). The one place a job's errors become reasons."""
-    from compiler.pdf.typeset import render_part, write_part
+    from compiler.pdf.typeset import typeset_part, write_part
 
     try:
         if kind == WRITE:
@@ -76,7 +76,7 @@ def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[st
             return "ok", write_part(held.pop(key), numbers, first_page)
         job, numbers, first_page = payload
         _allow(memory_mb)
-        document, typeset = render_part(job)
+        document, typeset = typeset_part(job)
         if kind == TYPESET:
             held[key] = document
         elif kind == TYPESET_WRITE:

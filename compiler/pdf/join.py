@@ -16,7 +16,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from compiler.pdf.typeset import PartLayout
+from compiler.pdf.typeset import TypesetPart
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def restamp(text: str, dates: tuple[datetime, datetime]) -> str:
     return text
 
 
-def merge_parts(parts: list[tuple[tuple[str, ...], PartLayout]], bookmarks: list[Bookmark],
+def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: list[Bookmark],
                 dates: tuple[datetime, datetime]) -> bytes:
     """parts: (anchors owned by the part, its layout with PDF bytes), in reading order;
     dates: the date the parts carry and the build's date, which the whole gets."""

@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from compiler.model import Edition, Photo, Section, Story, iso_timestamp
 from compiler.pdf.slots import slot
-from compiler.resources import LAYOUTS_DIR
-from compiler.text.fonts import font_face_css
+from compiler.pdf.typeset import house_stylesheets
 from compiler.text.templates import Links, context, environment, long_date
 
 FRONT_ANCHORS = ("front-page", "contents")
@@ -123,10 +122,3 @@ def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"
     return [*house_stylesheets(), running]
-
-
-def house_stylesheets() -> list[str]:
-    """The fonts and the print CSS: the same for every part of every edition, so a
-    worker can parse them before it knows the edition."""
-    return [font_face_css(lambda face: face.path.as_uri()),
-            (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8")]

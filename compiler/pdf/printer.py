@@ -36,7 +36,7 @@ from compiler.pdf.parts import (
 )
 from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
 from compiler.pdf.slots import placeholder, too_wide
-from compiler.pdf.typeset import LayoutJob, PartLayout
+from compiler.pdf.typeset import TypesetJob, TypesetPart
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 from compiler.text.labels import labels
 
@@ -69,8 +69,8 @@ class _NumbersMoved(Exception):
 
 
 def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
-         work_dir: Path) -> LayoutJob:
-    return LayoutJob(
+         work_dir: Path) -> TypesetJob:
+    return TypesetJob(
         html=part_html(edition, part, photo_url, pages, width),
         stylesheets=tuple(part_stylesheets(edition, first_page, part)),
         base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
@@ -80,34 +80,34 @@ def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page:
     )
 
 
-def _numbering(parts: list[Part], layouts: dict[str, PartLayout]):
+def _numbering(parts: list[Part], typeset_parts: dict[str, TypesetPart]):
     pages: dict[str, int] = {}
     first_pages: dict[str, int] = {}
     next_page = 1
     for part in parts:
-        layout = layouts[part.key]
+        typeset = typeset_parts[part.key]
         first_pages[part.key] = next_page
         for anchor in part.anchors:
-            if anchor in layout.anchors:
-                pages[anchor] = next_page + layout.anchors[anchor][0]
-        next_page += layout.pages
+            if anchor in typeset.anchors:
+                pages[anchor] = next_page + typeset.anchors[anchor][0]
+        next_page += typeset.pages
     return pages, first_pages
 
 
 class _Attempt:
     """One attempt at the edition's PDF: the pool plus the cache, counting typesetting,
-    and every part's layout and written PDF as they come."""
+    and every part as it is typeset and written."""
 
     def __init__(self, edition: Edition, pool, cache: PartCache | None,
-                 jobs: dict[str, LayoutJob], exact_job):
+                 jobs: dict[str, TypesetJob], exact_job):
         self.edition, self.pool, self.cache, self.jobs = edition, pool, cache, jobs
         self.exact_job = exact_job  # (part, pages, first page) -> job with numbers as text
         self.typeset = 0
-        self.layouts: dict[str, PartLayout] = {}
-        self.final: dict[str, PartLayout] = {}
+        self.typeset_parts: dict[str, TypesetPart] = {}
+        self.final: dict[str, TypesetPart] = {}
         self.used: dict[str, tuple[dict, int]] = {}
         """Numbers and first page each written part got, to check against the end."""
-        self.exact: dict[str, LayoutJob] = {}
+        self.exact: dict[str, TypesetJob] = {}
 
     def seconds(self, part: Part) -> float:
         return self.edition.config.render_timeout * (1 + len(part.stories) / 4)
@@ -122,19 +122,19 @@ class _Attempt:
         if errors := [d for d in problems if d.code == "R001"]:
             raise _PartFailed({key: Failure(errors[0].message)})
 
-    def typeset_part(self, key: str, layout: PartLayout) -> None:
-        self.check(key, layout.problems)
-        self.layouts[key] = layout
+    def keep_typeset(self, key: str, typeset: TypesetPart) -> None:
+        self.check(key, typeset.problems)
+        self.typeset_parts[key] = typeset
         if self.cache:
-            self.cache.put(self.jobs[key], layout)
+            self.cache.put(self.jobs[key], typeset)
 
     def numbers(self, key: str, pages: dict[str, int]) -> dict[str, int]:
-        return {anchor: pages[anchor] for anchor in self.layouts[key].slots}
+        return {anchor: pages[anchor] for anchor in self.typeset_parts[key].slots}
 
     def write_task(self, part: Part, pages: dict[str, int], first: int, width: str
                    ) -> Task | None:
         """How to write a part with its numbers: from the cache (no task), by filling
-        them into the kept layout, or by typesetting it again (with them as text when
+        them into the kept part, or by typesetting it again (with them as text when
         they outgrow the placeholder)."""
         key = part.key
         numbers = self.numbers(key, pages)
@@ -149,7 +149,7 @@ class _Attempt:
         self.exact.pop(key, None)
         data = self.cache.get_pdf(self.jobs[key], numbers, first) if self.cache else None
         if data is not None:
-            self.final[key] = replace(self.layouts[key], pdf=data)
+            self.final[key] = replace(self.typeset_parts[key], pdf=data)
             return None
         redo = Task(key, TYPESET_WRITE, (self.jobs[key], numbers, first), self.seconds(part))
         if self.pool.holds(key):
@@ -157,12 +157,12 @@ class _Attempt:
         return redo
 
     def written(self, key: str, value) -> None:
-        if isinstance(value, PartLayout):
+        if isinstance(value, TypesetPart):
             final = value
         else:
             data, problems = value
-            final = replace(self.layouts[key], pdf=data,
-                            problems=self.layouts[key].problems + problems)
+            final = replace(self.typeset_parts[key], pdf=data,
+                            problems=self.typeset_parts[key].problems + problems)
         self.check(key, final.problems)
         self.final[key] = final
         if self.cache and key in self.exact:
@@ -184,11 +184,12 @@ def _writable(attempt: _Attempt, parts: list[Part], owner: dict[str, int], done:
     """Parts whose numbers are all known now: every part up to the last one they need
     (their own first page, the pages they refer to) is typeset. ``owner``: anchor ->
     index of the part it lives in."""
-    known = next((i for i, p in enumerate(parts) if p.key not in attempt.layouts), len(parts))
-    pages, first_pages = _numbering(parts[:known], attempt.layouts)
+    known = next((i for i, p in enumerate(parts) if p.key not in attempt.typeset_parts), len(parts))
+    pages, first_pages = _numbering(parts[:known], attempt.typeset_parts)
     tasks = []
     for part in parts[:known]:
-        if part.key in done or any(owner[a] >= known for a in attempt.layouts[part.key].slots):
+        slots = attempt.typeset_parts[part.key].slots
+        if part.key in done or any(owner[a] >= known for a in slots):
             continue
         done.add(part.key)
         if task := attempt.write_task(part, pages, first_pages[part.key], width):
@@ -213,7 +214,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:
-            attempt.typeset_part(task.key, value)
+            attempt.keep_typeset(task.key, value)
             return _writable(attempt, parts, owner, done, width)
         attempt.written(task.key, value)
         return []
@@ -222,10 +223,10 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         for part in parts:
             cached = cache.get(jobs[part.key]) if cache else None
             if cached is not None:
-                attempt.layouts[part.key] = cached
+                attempt.typeset_parts[part.key] = cached
         typesets = [Task(p.key, TYPESET, (jobs[p.key], None, 1), attempt.seconds(p),
                          lambda p=p: photos.ready(p.photos(edition)))
-                    for p in order if p.key not in attempt.layouts]
+                    for p in order if p.key not in attempt.typeset_parts]
         pool.expect(len(typesets))
         attempt.process(typesets + _writable(attempt, parts, owner, done, width), then)
         for _ in range(MAX_NUMBERING_ROUNDS):
@@ -285,8 +286,8 @@ def _blame(edition: Edition, part_keys: set[str], pool, work_dir: Path, image_ca
             tasks.append(Task(slug, PROBE, (job, None, 1), config.render_timeout))
     culprits: dict[str, Diagnostic] = {}
 
-    def then(task: Task, layout: PartLayout) -> list[Task]:
-        if errors := [d for d in layout.problems if d.code == "R001"]:
+    def then(task: Task, typeset: TypesetPart) -> list[Task]:
+        if errors := [d for d in typeset.problems if d.code == "R001"]:
             culprits[task.key] = diag("R001", f"WeasyPrint: {errors[0].message}",
                                       stories[task.key].source)
         return []

@@ -1,8 +1,9 @@
-"""Laying out one part with WeasyPrint, in a worker process.
+"""Typesetting one part with WeasyPrint, in a worker process.
 
-Everything a worker needs travels in a LayoutJob, and only plain data comes
-back, so jobs can run in any process and be cached by their content. Laying
-out (``render_part``) and writing (``write_part``) are apart because page
+Everything a worker needs travels in a TypesetJob, and only plain data comes
+back (a TypesetPart), so jobs can run in any process and be cached by their
+content. Typesetting (``typeset_part``) and writing (``write_part``) are apart
+because page
 numbers are filled in between (``slots``). WeasyPrint logs failures rather
 than raising them: every ERROR it logs comes back as a diagnostic.
 """
@@ -19,7 +20,7 @@ from weakref import WeakKeyDictionary
 
 from compiler.diagnostics import Diagnostic, diag
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
-from compiler.text.fonts import isolate_fontconfig
+from compiler.text.fonts import font_face_css, isolate_fontconfig
 
 PX_TO_PT = 0.75
 
@@ -29,7 +30,7 @@ _FETCHERS: WeakKeyDictionary = WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
-class LayoutJob:
+class TypesetJob:
     html: str
     stylesheets: tuple[str, ...]
     base_url: str
@@ -45,7 +46,7 @@ class LayoutJob:
 
 
 @dataclass
-class PartLayout:
+class TypesetPart:
     pages: int
     anchors: dict[str, tuple[int, float, float]]
     """Anchor -> (page index in the part, x, y) in PDF points from the bottom-left."""
@@ -53,6 +54,13 @@ class PartLayout:
     problems: list[Diagnostic] = field(default_factory=list)
     slots: tuple[str, ...] = ()
     """Anchors whose page numbers the part prints as placeholders, to fill in."""
+
+
+def house_stylesheets() -> list[str]:
+    """The fonts and the print CSS: the same for every part of every edition, so a
+    worker can parse them before it knows the edition."""
+    return [font_face_css(lambda face: face.path.as_uri()),
+            (LAYOUTS_DIR / "print" / "print.css").read_text(encoding="utf-8")]
 
 
 class _Collector(logging.Handler):
@@ -82,7 +90,7 @@ def watched_weasyprint():
 _SHARED: dict = {}
 
 
-def _fonts_and_sheets(job: LayoutJob):
+def _fonts_and_sheets(job: TypesetJob):
     """One FontConfiguration and one parse of each stylesheet per worker process: the
     parts of an edition share them, and Pango's caches stay warm from part to part
     (a seventh less time per part). Stylesheets are all our own, never story content,
@@ -109,16 +117,14 @@ def warm_up() -> None:
     the fonts and print CSS, Pango's first shaping of each script. Done as the worker
     starts, while the parent is still reading stories, so a correction's one part is
     laid out at once."""
-    from compiler.pdf.parts import house_stylesheets
-
     base_url = (LAYOUTS_DIR / "print").as_uri() + "/"
     html = ('<p lang="en">Edition <b>warm</b> <i>up</i></p>'
             '<p lang="km">\u1780\u17b6\u179a\u1796\u17b7\u1793\u17b7\u178f\u17d2\u1799</p>')
-    job = LayoutJob(html, tuple(house_stylesheets()), base_url, (LAYOUTS_DIR,), (), ())
-    render_part(job)
+    job = TypesetJob(html, tuple(house_stylesheets()), base_url, (LAYOUTS_DIR,), (), ())
+    typeset_part(job)
 
 
-def render_part(job: LayoutJob):
+def typeset_part(job: TypesetJob):
     """Lay the part out; returns the WeasyPrint document (to fill and write) and
     what the parent needs to number the edition."""
     isolate_fontconfig()
@@ -144,7 +150,7 @@ def render_part(job: LayoutJob):
             anchors.setdefault(name, (index, x * PX_TO_PT, height - y * PX_TO_PT))
     problems = [diag("R003", refused) for refused in fetcher.refused]
     problems += _errors(collector)
-    return document, PartLayout(len(document.pages), anchors, None, problems,
+    return document, TypesetPart(len(document.pages), anchors, None, problems,
                                 tuple(slots_of(document)))
 
 
@@ -169,9 +175,9 @@ def _errors(collector: _Collector) -> list[Diagnostic]:
             for record in collector.records if record.levelno >= logging.ERROR]
 
 
-def lay_out(job: LayoutJob, write: bool = True) -> PartLayout:
+def typeset_and_write(job: TypesetJob, write: bool = True) -> TypesetPart:
     """Both steps at once, for parts whose numbers are already in the HTML."""
-    document, layout = render_part(job)
+    document, layout = typeset_part(job)
     if write:
         layout.pdf, problems = write_part(document)
         layout.problems += problems

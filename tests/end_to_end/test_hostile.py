@@ -430,7 +430,7 @@ def test_named_scheme_serves_plain_names(fetch_setup):
 def test_fetcher_holds_when_raw_hostile_html_reaches_weasyprint(tmp_path, server, monkeypatch):
     """If the sanitiser ever missed something, WeasyPrint still gets only the edition's
     fetcher: lay out unsanitised hostile HTML and judge the PDF."""
-    from compiler.pdf.typeset import LayoutJob, lay_out
+    from compiler.pdf.typeset import TypesetJob, typeset_and_write
     from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 
     for key, value in NO_PROXY_ENV.items():
@@ -455,11 +455,11 @@ def test_fetcher_holds_when_raw_hostile_html_reaches_weasyprint(tmp_path, server
              f"<link rel=attachment href='{canary_txt.as_uri()}'>")
     html = (f"<html><head><link rel=stylesheet href='{server.url}/head.css'>"
             f"<link rel=attachment href='{canary_txt.as_uri()}'></head><body>{body}</body></html>")
-    job = LayoutJob(html=html, stylesheets=(f"@import url({server.url}/sheet.css);",),
+    job = TypesetJob(html=html, stylesheets=(f"@import url({server.url}/sheet.css);",),
                     base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
                     roots=(content.root.resolve(), LAYOUTS_DIR, FONTS_DIR),
                     named=(("edition-photo", photos),), allowed_hosts=())
-    layout = lay_out(job)
+    layout = typeset_and_write(job)
     pdf = tmp_path / "raw.pdf"
     pdf.write_bytes(layout.pdf)
     assert server.requests[before:] == []

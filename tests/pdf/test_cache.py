@@ -6,7 +6,7 @@ import json
 import shutil
 
 from compiler.pdf import cache as cache_module
-from compiler.pdf.typeset import LayoutJob
+from compiler.pdf.typeset import TypesetJob
 from support import DAILY, REPO, make_photo, run_cli
 
 
@@ -66,8 +66,8 @@ def test_changing_the_edition_definition_invalidates_every_part(content, tmp_pat
     assert laid_out == 2, "every part laid out again: the masthead is on every page"
 
 
-def _job(css: str) -> LayoutJob:
-    return LayoutJob("<p>x</p>", (css,), "file:///", (REPO,), (), ())
+def _job(css: str) -> TypesetJob:
+    return TypesetJob("<p>x</p>", (css,), "file:///", (REPO,), (), ())
 
 
 def test_key_covers_layout_css():

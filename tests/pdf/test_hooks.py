@@ -159,13 +159,13 @@ def test_a_hook_whose_target_is_gone_says_so():
         hooks.page_text_boxes(Page())
 
 
-def test_render_part_leaves_weasyprint_document_as_weasyprint_made_it():
+def test_typeset_part_leaves_weasyprint_document_as_weasyprint_made_it():
     from weasyprint import HTML
 
-    from compiler.pdf.typeset import LayoutJob, render_part, write_part
+    from compiler.pdf.typeset import TypesetJob, typeset_part, write_part
 
     html = '<html lang="en"><title>Part</title><p>Edition</p></html>'
-    document, layout = render_part(LayoutJob(html, (), REPO.as_uri() + "/", (REPO,), (), ()))
+    document, layout = typeset_part(TypesetJob(html, (), REPO.as_uri() + "/", (REPO,), (), ()))
     fresh = HTML(string=html).render()
     assert set(vars(document)) == set(vars(fresh))
     data, problems = write_part(document)

@@ -186,23 +186,19 @@ def weasyprint_document():
 
 
 def test_fill_writes_numbers_and_recentres_the_folio(weasyprint_document):
-    from weasyprint.formatting_structure import boxes
-
+    from compiler.pdf import hooks
     from compiler.pdf.slots import fill, slots_of
 
     assert slots_of(weasyprint_document) == ["far", "near"]
 
     def folio():
-        page = weasyprint_document.pages[0]._page_box
-        margin = next(b for b in page.descendants()
-                      if isinstance(b, boxes.MarginBox) and b.at_keyword == "@bottom-center")
-        return next(b for b in margin.descendants() if isinstance(b, boxes.TextBox))
+        page = weasyprint_document.pages[0]
+        return hooks.margin_text_boxes(page, "@bottom-center")[0]
 
     centre = folio().position_x + folio().width / 2
     for numbers, first in (({"far": 123, "near": 7}, 100), ({"far": 4, "near": 56}, 9)):
         fill(weasyprint_document, numbers, first)
-        texts = [b.text for b in weasyprint_document.pages[0]._page_box.descendants()
-                 if isinstance(b, boxes.TextBox)]
+        texts = [hooks.box_text(b) for b in hooks.page_text_boxes(weasyprint_document.pages[0])]
         assert str(numbers["far"]) in texts and str(numbers["near"]) in texts
         assert folio().text == str(first)
         assert folio().position_x + folio().width / 2 == pytest.approx(centre)

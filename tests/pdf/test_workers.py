@@ -11,14 +11,14 @@ import pytest
 from compiler.pdf import workers as workers_module
 from compiler.pdf.jobs import TYPESET, TYPESET_WRITE, WRITE, SerialPool, Task
 from compiler.pdf.parts import house_stylesheets
-from compiler.pdf.typeset import LayoutJob
+from compiler.pdf.typeset import TypesetJob
 from compiler.pdf.workers import DEATHS_ALLOWED, WorkerPool
 from compiler.resources import LAYOUTS_DIR
 
 
-def _job(paragraphs: int, word: str = "edition") -> LayoutJob:
+def _job(paragraphs: int, word: str = "edition") -> TypesetJob:
     html = "".join(f"<p>{word} {i} " + "news " * 40 + "</p>" for i in range(paragraphs))
-    return LayoutJob(html, tuple(house_stylesheets()), (LAYOUTS_DIR / "print").as_uri() + "/",
+    return TypesetJob(html, tuple(house_stylesheets()), (LAYOUTS_DIR / "print").as_uri() + "/",
                      (LAYOUTS_DIR,), (), ())
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from compiler.files import atomic_write
 from compiler.shelf.paths import ISSUE_FILE, day_dirs, edition_dir
+from compiler.text.khmer import has_khmer
 
 FORMAT = 2
 """2: each headline carries its language and section, as the build reported them.
@@ -89,8 +90,7 @@ class Issue:
 def _format_1_headline(text: str, language: str) -> Headline:
     """Days published before the build reported each story's language: Khmer script in
     another language's edition is taken for Khmer, as the pages used to guess."""
-    khmer = any("\u1780" <= ch <= "\u17ff" for ch in text)
-    return Headline(text, "km" if khmer else language, "")
+    return Headline(text, "km" if has_khmer(text) else language, "")
 
 
 def write_issue(folder: Path, issue: Issue) -> None:

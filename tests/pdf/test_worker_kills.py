@@ -19,7 +19,7 @@ from compiler.diagnostics import EXIT_OK
 from compiler.pdf.workers import WorkerPool
 from support import DAILY, FIXED_EPOCH, SAMPLE
 
-BUILDS = 6
+BUILDS = 10
 
 
 def _build(out, on_start=None):

@@ -15,6 +15,12 @@ TEMPORARY_SUFFIX = ".tmp"
 in older versions, still cleaned up: "part" now means only a part of the PDF)."""
 
 
+def step(action: str, path: Path) -> None:
+    """Called before every write, rename, link and removal the shelf makes: a no-op that
+    the fault-injection tests replace to crash or fill the disk at each step in turn
+    (tests/shelf/test_faults.py)."""
+
+
 def temporary_beside(path: Path) -> Path:
     """A new, empty temporary file in ``path``'s folder, to be renamed over it."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX,
@@ -30,11 +36,13 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
                                     dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            step("write", path)
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
+        step("rename", path)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

@@ -22,15 +22,27 @@ from PIL import UnidentifiedImageError
 
 from compiler.config import EditionConfig
 from compiler.content.assemble import build_timestamp
-from compiler.files import atomic_write, remove_temporaries
+from compiler.files import remove_temporaries
 from compiler.model import iso_timestamp
-from compiler.shelf.corrections import read_corrections, record_correction
+from compiler.shelf.corrections import correction_entry, corrections_file, read_corrections
 from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
-from compiler.shelf.issue import FileEntry, Issue, read_issue, write_issue
-from compiler.shelf.latest import point_latest
-from compiler.shelf.paths import DELIVERABLES, ISSUE_FILE, day_dir, day_dirs, edition_dir, file_name
+from compiler.shelf.issue import FileEntry, Issue, load_issues, read_issue
+from compiler.shelf.journal import JOURNAL, STAGING, Transaction
+from compiler.shelf.latest import latest_links
+from compiler.shelf.paths import (
+    CORRECTIONS_FILE,
+    DELIVERABLES,
+    ISSUE_FILE,
+    day_dir,
+    day_dirs,
+    day_parts,
+    edition_dir,
+    file_name,
+)
 from compiler.shelf.report import BuildReport, ReportProblem, read_report
-from compiler.shelf.retention import apply_retention, oldest_kept
+from compiler.shelf.retention import expired, oldest_kept
+from compiler.shelf.sameness import reader_digest
+from compiler.shelf.site import corrected_editions, shelf_issues, site_files
 
 
 class PublishError(Exception):
@@ -88,18 +100,15 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     previous = read_issue(folder)  # None: this day was never completely published
     entries = {kind: FileEntry(file_name(edition, day, kind), len(blob), _sha256(blob))
                for kind, blob in files.items()}
-    changes = {}
-    if previous is not None:
-        changes = {kind: (_entry_sha(previous, kind), _entry_sha(entries, kind))
-                   for kind in DELIVERABLES if kind in entries or kind in previous.files}
+    changes = _changes(previous, folder, entries, files)
     if previous is None:
         status = "new"
-    elif any(old != new for old, new in changes.values()):
+    elif changes:
         status = "correction"
     else:
         status = "unchanged"
 
-    issue = Issue(
+    issue = previous if status == "unchanged" else Issue(
         edition=edition, date=day,
         identifier=book.identifier if book else f"urn:edition:{edition}:{day.isoformat()}",
         title=book.title if book else f"{config.title}, {day.isoformat()}",
@@ -109,27 +118,103 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
         headlines=report.lead_first(), sections=report.sections,
         stories=report.stories, left_out=report.left_out, pages=report.pages,
         published=previous.published if previous else when,
-        updated=previous.updated if status == "unchanged" else when,
+        updated=when,
         files=entries,
     )
-    if status != "unchanged":
-        folder.mkdir(parents=True, exist_ok=True)
-        remove_temporaries(folder)
-        for kind, blob in files.items():
-            atomic_write(folder / entries[kind].file, blob)
-        write_issue(folder, issue)
-        for kind, entry in (previous.files.items() if previous else ()):
-            if kind not in entries:
-                (folder / entry.file).unlink(missing_ok=True)
-    else:
-        issue = previous
     correction = None
     if status == "correction":
-        correction = record_correction(public, edition, day, when, changes)
-    remove_temporaries(edition_dir(public, edition))
-    latest = point_latest(public, edition)
-    removed = apply_retention(public, edition, config.retention_days)
+        correction = correction_entry(day, when, changes)
+    removed = _publish(public, config, issue, files if status != "unchanged" else {},
+                       previous, correction, when)
+    latest = next(iter(load_issues(public, edition)), None)
     return Publication(issue, status, folder, correction, removed, latest)
+
+
+def _changes(previous: Issue | None, folder: Path, entries: dict[str, FileEntry],
+             files: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]:
+    """Deliverables whose content a reader would see change: kind -> (old, new) sha256.
+    Bytes that differ only in the build's time are not a correction."""
+    if previous is None:
+        return {}
+    changes = {}
+    for kind in DELIVERABLES:
+        old, new = _entry_sha(previous, kind), _entry_sha(entries, kind)
+        if old == new:
+            continue
+        if old and new and _same_for_readers(kind, folder / previous.files[kind].file,
+                                             files[kind]):
+            continue
+        changes[kind] = (old, new)
+    return changes
+
+
+def _same_for_readers(kind: str, published: Path, data: bytes) -> bool:
+    try:
+        return reader_digest(kind, published.read_bytes()) == reader_digest(kind, data)
+    except OSError:
+        return False
+
+
+def _publish(public: Path, config: EditionConfig, issue: Issue, files: dict[str, bytes],
+             previous: Issue | None, correction: dict | None, when: str) -> list[date]:
+    """Every change the publication makes, as one transaction (``journal``): the day's
+    files and record, corrections, ``latest.*``, feeds and pages, retention. Returns the
+    dates retention removed."""
+    edition = config.name
+    day_path = "/".join((edition, *day_parts(issue.date)))
+    issues = sorted([i for i in load_issues(public, edition) if i.date != issue.date]
+                    + [issue], key=lambda i: i.date, reverse=True)
+    removed = expired([i.date for i in issues], config.retention_days)
+    cutoff = oldest_kept(issues[0].date, config.retention_days)
+    issues = [i for i in issues if i.date not in removed]
+    editions = shelf_issues(public)
+    editions[edition] = issues
+    corrected = corrected_editions(public) | ({edition} if correction else set())
+    for folder in (public, edition_dir(public, edition), day_dir(public, edition, issue.date)):
+        if folder.is_dir():
+            remove_temporaries(folder)
+    try:
+        with Transaction(public) as transaction:
+            for kind, blob in files.items():
+                transaction.write(f"{day_path}/{issue.files[kind].file}", blob)
+            if files:
+                transaction.write(f"{day_path}/{ISSUE_FILE}", issue.to_json())
+                for kind, entry in (previous.files.items() if previous else ()):
+                    if kind not in issue.files:
+                        transaction.remove(f"{day_path}/{entry.file}")
+            if correction is not None:
+                history = read_corrections(public, edition) + [correction]
+                transaction.write(f"{edition}/{CORRECTIONS_FILE}",
+                                  corrections_file(edition, history))
+            for target, source in latest_links(edition, issues).items():
+                transaction.link(target, source)
+            for relative, data in site_files(editions, corrected, when).items():
+                if _differs(public / relative, data):
+                    transaction.write(relative, data)
+            for day, path in day_dirs(edition_dir(public, edition)):
+                if day < cutoff:
+                    transaction.remove(path.relative_to(public).as_posix())
+            transaction.commit()
+    except OSError as exc:
+        raise PublishError(_failure(exc, public)) from exc
+    return removed
+
+
+def _differs(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
+def _failure(exc: OSError, public: Path) -> str:
+    """One line for the night editor: which path, what happened, what to do."""
+    where = exc.filename or public
+    reason = exc.strerror or str(exc)
+    if (public / STAGING / JOURNAL).exists():
+        return (f"{where}: {reason}; the publication was committed but not finished: "
+                f"run `edition shelf verify --repair {public}` to finish it")
+    return f"{where}: {reason}; nothing was published (the shelf is as it was)"
 
 
 def _read_build(out_dir: Path, config: EditionConfig, day: date,

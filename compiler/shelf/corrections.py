@@ -11,7 +11,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-from compiler.files import atomic_write
 from compiler.shelf.paths import CORRECTIONS_FILE, edition_dir
 
 
@@ -30,17 +29,17 @@ def read_corrections(public: Path, edition: str) -> list[dict]:
     return list(data.get("corrections", []))
 
 
-def record_correction(public: Path, edition: str, day: date, when: str,
-                      changes: dict[str, tuple[str | None, str | None]]) -> dict:
-    """Append one entry: ``changes`` maps a kind (pdf, epub) to (old sha256, new sha256)."""
-    entry = {
+def correction_entry(day: date, when: str,
+                     changes: dict[str, tuple[str | None, str | None]]) -> dict:
+    """One re-published day: ``changes`` maps a kind (pdf, epub) to (old, new) sha256."""
+    return {
         "date": day.isoformat(),
         "time": when,
         "files": {kind: {"old_sha256": old, "new_sha256": new}
                   for kind, (old, new) in sorted(changes.items())},
     }
-    history = read_corrections(public, edition) + [entry]
+
+
+def corrections_file(edition: str, history: list[dict]) -> bytes:
     payload = {"edition": edition, "corrections": history}
-    atomic_write(corrections_path(public, edition),
-                 json.dumps(payload, indent=2, ensure_ascii=False).encode() + b"\n")
-    return entry
+    return json.dumps(payload, indent=2, ensure_ascii=False).encode() + b"\n"

@@ -23,6 +23,14 @@ def oldest_kept(newest: date, retention_days: int) -> date:
     return newest - timedelta(days=max(1, retention_days) - 1)
 
 
+def expired(days: list[date], retention_days: int) -> list[date]:
+    """The dates (of complete issues) older than the window counted from the newest."""
+    if not days:
+        return []
+    cutoff = oldest_kept(max(days), retention_days)
+    return sorted(day for day in days if day < cutoff)
+
+
 def apply_retention(public: Path, edition: str, retention_days: int) -> list[date]:
     """Delete the day folders older than the window; return the dates removed."""
     folder = edition_dir(public, edition)

@@ -8,7 +8,7 @@ Every file is written atomically, so a reader never fetches half a feed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from compiler.files import atomic_write
@@ -32,43 +32,49 @@ from compiler.shelf.paths import (
 )
 
 
-@dataclass(frozen=True)
-class Site:
-    editions: dict[str, list[Issue]]
-    written: tuple[Path, ...]
-
-
-def refresh_site(public: Path, when: str) -> Site:
-    editions = {name: load_issues(public, name) for name in edition_names(public)}
-    editions = {name: issues for name, issues in editions.items() if issues}
-    written: list[Path] = []
-
-    def write(path: Path, data: bytes) -> None:
-        atomic_write(path, data)
-        written.append(path)
-
+def site_files(editions: dict[str, list[Issue]], corrected: set[str], when: str
+               ) -> dict[str, bytes]:
+    """Every feed and page, by path relative to PUBLIC, for these issues (newest first per
+    edition) and the editions that have a ``corrections.json``. A pure function of the
+    records, so ``verify`` can regenerate them and compare with what is served."""
+    editions = {name: issues for name, issues in sorted(editions.items()) if issues}
+    files: dict[str, bytes] = {}
     several = len(editions) > 1
     root_type = NAVIGATION if several else ACQUISITION
     updated = max((i.updated for issues in editions.values() for i in issues), default=when)
     for name, issues in editions.items():
-        folder = edition_dir(public, name)
-        has_corrections = (folder / CORRECTIONS_FILE).is_file()
         root = href("..", FEED_FILE)
-        write(folder / FEED_FILE, acquisition_feed(
-            issues, "", edition_feed_id(name), (root, root_type), (root, root_type), when))
-        view = edition_view(name, issues, "", has_corrections)
-        write(folder / PAGE_FILE, edition_page(view, FEED_FILE, href("..", PAGE_FILE)
-                                               if several else None, updated))
-
+        files[f"{name}/{FEED_FILE}"] = acquisition_feed(
+            issues, "", edition_feed_id(name), (root, root_type), (root, root_type), when)
+        view = edition_view(name, issues, "", name in corrected)
+        files[f"{name}/{PAGE_FILE}"] = edition_page(
+            view, FEED_FILE, href("..", PAGE_FILE) if several else None, updated)
     if several:
-        write(public / FEED_FILE, navigation_feed(editions, when))
+        files[FEED_FILE] = navigation_feed(editions, when)
         views = [edition_view(name, issues, name) for name, issues in editions.items()]
-        write(public / PAGE_FILE, editions_page(views, updated))
+        files[PAGE_FILE] = editions_page(views, updated)
     elif editions:
         (name, issues), = editions.items()
-        has_corrections = (edition_dir(public, name) / CORRECTIONS_FILE).is_file()
-        write(public / FEED_FILE, acquisition_feed(
-            issues, name, ROOT_ID, (FEED_FILE, ACQUISITION), None, when))
-        view = replace(edition_view(name, issues, name, has_corrections), feed=FEED_FILE)
-        write(public / PAGE_FILE, edition_page(view, FEED_FILE, None, updated))
-    return Site(editions, tuple(written))
+        files[FEED_FILE] = acquisition_feed(
+            issues, name, ROOT_ID, (FEED_FILE, ACQUISITION), None, when)
+        view = replace(edition_view(name, issues, name, name in corrected), feed=FEED_FILE)
+        files[PAGE_FILE] = edition_page(view, FEED_FILE, None, updated)
+    return files
+
+
+def shelf_issues(public: Path) -> dict[str, list[Issue]]:
+    """Every edition's complete issues on the shelf, newest first."""
+    return {name: load_issues(public, name) for name in edition_names(public)}
+
+
+def corrected_editions(public: Path) -> set[str]:
+    return {name for name in edition_names(public)
+            if (edition_dir(public, name) / CORRECTIONS_FILE).is_file()}
+
+
+def refresh_site(public: Path, when: str) -> dict[str, bytes]:
+    """Write every feed and page from the records on the shelf (each file atomically)."""
+    files = site_files(shelf_issues(public), corrected_editions(public), when)
+    for relative, data in files.items():
+        atomic_write(public / relative, data)
+    return files

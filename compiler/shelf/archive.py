@@ -28,7 +28,7 @@ from compiler.shelf.corrections import correction_entry, corrections_file, read_
 from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
 from compiler.shelf.issue import FileEntry, Issue, load_issues, read_issue
 from compiler.shelf.journal import JOURNAL, STAGING, Transaction
-from compiler.shelf.latest import latest_links
+from compiler.shelf.latest import latest_hint, latest_links
 from compiler.shelf.paths import (
     CORRECTIONS_FILE,
     DELIVERABLES,
@@ -188,6 +188,8 @@ def _publish(public: Path, config: EditionConfig, issue: Issue, files: dict[str,
                                   corrections_file(edition, history))
             for target, source in latest_links(edition, issues).items():
                 transaction.link(target, source)
+            if hint := latest_hint(edition, issues):
+                transaction.symlink(*hint)
             for relative, data in site_files(editions, corrected, when).items():
                 if _differs(public / relative, data):
                     transaction.write(relative, data)

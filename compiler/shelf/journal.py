@@ -36,7 +36,7 @@ from compiler.files import atomic_write, sync_dir, temporary_beside
 
 STAGING = ".publishing"
 JOURNAL = "journal.json"
-WRITE, LINK, REMOVE = "write", "link", "remove"
+WRITE, LINK, SYMLINK, REMOVE = "write", "link", "symlink", "remove"
 
 
 class Transaction:
@@ -68,6 +68,10 @@ class Transaction:
         """``target`` becomes the same file as ``source`` (latest.pdf and its day's PDF)."""
         self.steps.append((LINK, target, source))
 
+    def symlink(self, target: str, pointing_to: str) -> None:
+        """``target`` becomes a symbolic link whose text is ``pointing_to``."""
+        self.steps.append((SYMLINK, target, pointing_to))
+
     def remove(self, target: str) -> None:
         self.steps.append((REMOVE, target, ""))
 
@@ -77,7 +81,7 @@ class Transaction:
         if not self.steps:
             shutil.rmtree(self.root, ignore_errors=True)
             return
-        order = {WRITE: 0, LINK: 1, REMOVE: 2}
+        order = {WRITE: 0, LINK: 1, SYMLINK: 1, REMOVE: 2}
         steps = sorted(self.steps, key=lambda s: (order[s[0]], _rank(s[1])))
         journal = json.dumps({"steps": steps}, indent=1).encode() + b"\n"
         atomic_write(self.root / JOURNAL, journal)
@@ -109,6 +113,9 @@ def apply(public: Path) -> int:
                 done += 1
         elif kind == LINK and not same_file(public / source, path):
             link_over(public / source, path)
+            done += 1
+        elif kind == SYMLINK and link_text(path) != source:
+            symlink_over(source, path)
             done += 1
         elif kind == REMOVE and (path.exists() or path.is_symlink()):
             files.step("remove", path)
@@ -160,6 +167,31 @@ def link_over(source: Path, target: Path) -> None:
             tmp.unlink()
         atomic_write(target, source.read_bytes())
         return
+    try:
+        files.step("rename", target)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def link_text(path: Path) -> str | None:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return None
+
+
+def symlink_over(text: str, target: Path) -> None:
+    """A symbolic link made under a temporary name and renamed over ``target`` (a real
+    folder there, as a copy that followed the link would leave, is removed first)."""
+    if target.is_dir() and not target.is_symlink():
+        files.step("remove", target)
+        shutil.rmtree(target)
+    tmp = temporary_beside(target)
+    tmp.unlink()
+    files.step("link", target)
+    os.symlink(text, tmp)
     try:
         files.step("rename", target)
         os.replace(tmp, target)

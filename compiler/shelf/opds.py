@@ -6,6 +6,14 @@ root ``PUBLIC/opds.xml`` is that same acquisition feed when the shelf holds one
 edition, and a navigation feed pointing at each edition's feed when it holds
 several. Links are relative to the feed's own URL, so the shelf works under any
 host and path prefix.
+
+Every entry satisfies RFC 4287 §4.1.2, which wants ``atom:content`` or a
+``rel="alternate"`` link in each entry. The shelf has no page per day (the
+edition page lists every day, with no anchor for one), so an issue's entry
+carries ``content`` of type text describing that day instead of an alternate
+link; an edition's entry in the navigation feed describes its newest issue.
+The output is a pure function of the issue records: the same records give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from lxml import etree
 
 from compiler.shelf.issue import Issue
 from compiler.shelf.paths import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, day_href, href
+from compiler.text.templates import long_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -58,6 +67,21 @@ def summary(issue: Issue) -> str:
     return " · ".join(headline.text for headline in issue.headlines[:SUMMARY_HEADLINES])
 
 
+def description(issue: Issue) -> str:
+    """The entry's content: the day, how much is in it and its sections.
+
+    Not the headlines again: OPDS 1.2 §5.1.3 asks that summary and content not repeat
+    each other, and the summary already names the lead and the next three stories.
+    """
+    parts = [long_date(issue.date)]
+    for count, one, many in ((issue.stories, "story", "stories"), (issue.pages, "page", "pages")):
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    if issue.sections:
+        parts.append(", ".join(issue.sections))
+    return " · ".join(parts)
+
+
 def acquisition_feed(issues: list[Issue], prefix: str, feed_id: str, start: tuple[str, str],
                      up: tuple[str, str] | None, fallback_updated: str) -> bytes:
     """Issues (newest first) of one edition; ``prefix`` leads from the feed to the edition.
@@ -85,8 +109,9 @@ def _entry(feed, issue: Issue, prefix: str) -> None:
     _el(entry, "title", issue.title)
     _el(entry, "id", issue.identifier)
     _el(entry, "updated", issue.updated)
-    _el(entry, "published", issue.published)
-    _el(_el(entry, "author"), "name", issue.author)
+    if issue.published:
+        _el(entry, "published", issue.published)
+    _el(_el(entry, "author"), "name", issue.author or issue.publisher or issue.edition_title)
     _el(entry, "issued", issue.date.isoformat(), ns=DCTERMS)
     _el(entry, "language", issue.language, ns=DCTERMS)
     if issue.publisher:
@@ -95,6 +120,7 @@ def _entry(feed, issue: Issue, prefix: str) -> None:
         _el(entry, "category", term=section, label=section)
     if issue.headlines:
         _el(entry, "summary", summary(issue), type="text")
+    _el(entry, "content", description(issue), type="text")  # RFC 4287 §4.1.2: no page per day
     for kind, rel in (("cover", REL_IMAGE), ("thumbnail", REL_THUMBNAIL)):
         if kind in issue.files:
             _link(entry, rel, day_href(prefix, issue.date, issue.files[kind].file),

@@ -5,7 +5,11 @@ for WeasyPrint, so this serves the same HTML the PDF is laid out from (the
 browser ignores the paged-media rules) with the same fonts and photo
 renditions. Only three kinds of path are served, all from known folders: the
 page, the print photos in this preview's work folder, and the bundled fonts;
-anything else is a 404, and the server listens on 127.0.0.1 only.
+anything else is a 404, and the server listens on 127.0.0.1 only. HEAD is
+answered like GET without the body; a connection that sends nothing (or half a
+request) for ``REQUEST_TIMEOUT`` seconds is closed, so it cannot hold a thread;
+and the listen queue is ``BACKLOG`` deep, so a burst of photo and font requests
+(or several open tabs) is not stalled by connection attempts the kernel drops.
 
 Rebuilding polls the content folder's modification times: no extra dependency,
 and it works on network shares where inotify does not.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -39,6 +44,10 @@ body { background: #fff; max-width: 190mm; margin: 24px auto; padding: 14mm 12mm
 .preview-bar ul { margin: 4px 0 0; padding-left: 18px; color: #ffd7a8; }
 .page-ref, .toc-page { visibility: hidden; }  /* page numbers exist only in the PDF */
 """
+REQUEST_TIMEOUT = 5.0
+"""Seconds a connection may stay silent, before or in the middle of a request."""
+BACKLOG = 64
+"""Connections the kernel queues until the server accepts them (http.server's is 5)."""
 RELOAD_SCRIPT = """<script>
 (function(){var v=%d;setInterval(function(){fetch('/__version',{cache:'no-store'})
 .then(function(r){return r.text()}).then(function(t){if(+t!==v)location.reload()})
@@ -46,9 +55,22 @@ RELOAD_SCRIPT = """<script>
 </script>"""
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection (daemon threads: stopping never waits on a browser)."""
+
+    daemon_threads = True
+    request_queue_size = BACKLOG
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            return  # a browser that went away or stalled: nothing for the editor to do
+        super().handle_error(request, client_address)
+
+
 class Preview:
     def __init__(self, content: Path, config: EditionConfig, day: date | None = None,
-                 host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5) -> None:
+                 host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:
         self.content = content.resolve()
         self.config = config
         self.day = day
@@ -62,8 +84,7 @@ class Preview:
         self._stop = threading.Event()
         self._signature = self._scan()
         self.rebuild()
-        self.server = ThreadingHTTPServer((host, port), _handler(self))
-        self.server.daemon_threads = True
+        self.server = PreviewServer((host, port), _handler(self, request_timeout))
         self._threads: list[threading.Thread] = []
 
     @property
@@ -174,28 +195,37 @@ def _error_page(title: str, lines: list[str]) -> str:
             f"</head><body><h1>{title}</h1><ul>{items}</ul></body></html>")
 
 
-def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+def _handler(preview: Preview, request_timeout: float) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        timeout = request_timeout  # on the socket: a silent client gets TimeoutError, closed
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self._answer(body=True)
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self._answer(body=False)
+
+        def _answer(self, body: bool) -> None:
             path = self.path.split("?", 1)[0]
             if path in ("/", "/index.html"):
-                self._send(preview.page, "text/html; charset=utf-8")
+                self._send(preview.page, "text/html; charset=utf-8", body)
             elif path == "/__version":
-                self._send(str(preview.version).encode(), "text/plain")
+                self._send(str(preview.version).encode(), "text/plain", body)
             elif (file := preview.file_for(path)) is not None:
                 kind = "image/jpeg" if file.suffix == ".jpg" else "font/ttf"
-                self._send(file.read_bytes(), kind)
+                self._send(file.read_bytes(), kind, body)
             else:
-                self.send_error(404, "Not part of the preview")
+                self.send_error(404, "Not part of the preview")  # no body for HEAD
 
-        def _send(self, body: bytes, content_type: str) -> None:
+        def _send(self, data: bytes, content_type: str, body: bool) -> None:
             self.send_response(200)
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
-            self.wfile.write(body)
+            if body:
+                self.wfile.write(data)
 
         def log_message(self, format: str, *args) -> None:  # noqa: A002
             pass  # an editor's terminal should show rebuilds, not every font request

@@ -10,7 +10,7 @@ Checked, in the order a repair must go:
    it is listed nowhere, so a repair deletes it;
 4. every listed issue's files match the sha256 its record holds (a mismatch
    cannot be repaired from the shelf alone: the day must be published again);
-5. ``latest.*`` are the newest issue's files;
+5. ``latest.*`` are the newest issue's files, and ``.latest`` points at its day;
 6. every feed and page is what the records give (so all of them list the same
    issues).
 
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.files import TEMPORARY_SUFFIX, atomic_write
-from compiler.shelf.journal import STAGING, link_over, recover, same_file
-from compiler.shelf.latest import latest_links
+from compiler.shelf.journal import STAGING, link_over, link_text, recover, same_file, symlink_over
+from compiler.shelf.latest import latest_hint, latest_links
 from compiler.shelf.paths import ISSUE_FILE, day_dir, day_dirs, edition_dir, edition_names
 from compiler.shelf.site import corrected_editions, shelf_issues, site_files
 
@@ -84,6 +84,11 @@ def verify_shelf(public: Path, repair: bool = False) -> Verification:
                     and _sha256(public / target) != _sha256(public / source):
                 note(public / target, f"is not the newest issue's file ({source})",
                      lambda s=public / source, t=public / target: link_over(s, t))
+        if hint := latest_hint(name, issues):
+            target, text = hint
+            if link_text(public / target) != text:
+                note(public / target, f"does not point at the newest issue ({text})",
+                     lambda t=public / target, x=text: symlink_over(x, t))
     for relative, data in site_files(editions, corrected_editions(public), "").items():
         path = public / relative
         try:
@@ -106,7 +111,8 @@ def _edition_folders(public: Path) -> list[str]:
 def _temporaries(public: Path) -> list[Path]:
     staging = public / STAGING
     return sorted(p for pattern in (f".*{TEMPORARY_SUFFIX}", ".*.part")
-                  for p in public.rglob(pattern) if staging not in p.parents and p.is_file())
+                  for p in public.rglob(pattern)
+                  if staging not in p.parents and (p.is_file() or p.is_symlink()))
 
 
 def _sha256(path: Path) -> str | None:

@@ -77,7 +77,8 @@ def test_each_day_gets_a_dated_folder_with_every_file(shelf, builds):
                 (builds.out[day] / f"{stem}.{kind}").read_bytes()
     edition = {p.name for p in (shelf.public / "daily").iterdir()}
     assert edition == {"2026", "2027", "latest.pdf", "latest.epub", "opds.xml", "index.html",
-                       "corrections.json"}
+                       "corrections.json", ".latest"}
+    assert os.readlink(shelf.public / "daily" / ".latest") == DAYS[2].strftime("%Y/%m/%d")
     assert not [p for p in shelf.public.rglob("*.tmp")]
 
 

@@ -54,9 +54,12 @@ print(count)
 
 
 def _tree(public: Path) -> dict[str, bytes]:
-    """What subscribers are served: every file, the night log aside."""
-    return {p.relative_to(public).as_posix(): p.read_bytes() for p in sorted(public.rglob("*"))
-            if p.is_file() and p.name != "nightly.log"}
+    """What subscribers are served: every file (and where each link points), the night log
+    aside."""
+    return {p.relative_to(public).as_posix(): (b"-> " + os.readlink(p).encode()
+                                                if p.is_symlink() else p.read_bytes())
+            for p in sorted(public.rglob("*"))
+            if (p.is_file() or p.is_symlink()) and p.name != "nightly.log"}
 
 
 def _publish_in_child(out: Path, public: Path, config, day, crash_at: int, epoch: str):
@@ -87,7 +90,7 @@ def scenario(request, tmp_path_factory):
         for earlier in before_days:
             publish(builds.out[earlier], base, config, earlier)
     after = root / "after"
-    shutil.copytree(base, after)
+    shutil.copytree(base, after, symlinks=True)
     counted = _publish_in_child(out, after, config, day, 0, epoch)
     assert counted.returncode == 0, counted.stderr
     steps = int(counted.stdout.split()[-1])
@@ -112,7 +115,7 @@ def test_a_publication_killed_at_any_step_leaves_the_old_or_the_new_shelf(scenar
     outcomes = []
     for crash_at in range(1, scenario["steps"] + 1):
         public = scenario["root"] / f"killed-{crash_at}"
-        shutil.copytree(scenario["base"], public)
+        shutil.copytree(scenario["base"], public, symlinks=True)
         child = _publish_in_child(scenario["out"], public, scenario["config"], scenario["day"],
                                   crash_at, scenario["epoch"])
         assert child.returncode == 9, (crash_at, child.stderr)
@@ -126,7 +129,7 @@ def test_a_publication_killed_at_any_step_leaves_the_old_or_the_new_shelf(scenar
 def test_a_full_disk_at_any_step_fails_cleanly_and_never_tears(scenario, monkeypatch):
     for fail_at in range(1, scenario["steps"] + 1):
         public = scenario["root"] / f"full-{fail_at}"
-        shutil.copytree(scenario["base"], public)
+        shutil.copytree(scenario["base"], public, symlinks=True)
         count = 0
 
         def step(action, path, fail_at=fail_at):

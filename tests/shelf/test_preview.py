@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from compiler.shelf.preview import Preview
+from compiler.shelf.preview import BACKLOG, REQUEST_TIMEOUT, Preview, PreviewServer
 from support import FIXED_EPOCH, REPO
 from support.shelf import DAYS, fill_content, write_edition
+
+TEST_TIMEOUT = 1.0
+"""The preview's socket timeout in these tests (the default is REQUEST_TIMEOUT)."""
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:
@@ -29,7 +36,8 @@ def fetch(url: str) -> tuple[int, bytes, str]:
 def preview(tmp_path):
     config = write_edition(tmp_path / "editions")
     content = fill_content(tmp_path / "content", "Preview lead before the edit", DAYS[0])
-    server = Preview(content.root, config, DAYS[0], port=0, interval=0.1)
+    server = Preview(content.root, config, DAYS[0], port=0, interval=0.1,
+                     request_timeout=TEST_TIMEOUT)
     server.start()
     yield server, content
     server.stop()
@@ -75,6 +83,78 @@ def test_only_the_photos_and_fonts_of_the_preview_are_served(preview):
     for path in ("/etc/passwd", "/photos/../../../etc/passwd", "/fonts/../pyproject.toml",
                  "/fonts/OFL.txt", "/photos/0000.jpg", "/stories/lead.md", "/content/"):
         assert fetch(server.url.rstrip("/") + path)[0] == 404, path
+
+
+def raw_exchange(server: Preview, request: bytes) -> tuple[bytes, bytes]:
+    """Send bytes, read until the server closes (HTTP/1.0): status and headers, body."""
+    with socket.create_connection(server.server.server_address[:2], timeout=30) as client:
+        client.sendall(request)
+        chunks = []
+        while chunk := client.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return head, body
+
+
+def header_lines(head: bytes) -> list[bytes]:
+    return sorted(line for line in head.split(b"\r\n")[1:] if not line.startswith(b"Date:"))
+
+
+def test_head_is_answered_like_get_without_a_body(preview):
+    server, _ = preview
+    page = fetch(server.url)[1].decode()
+    font = re.search(r'url\("(/fonts/[^"]+\.ttf)"\)', page)[1]
+    for path in ("/", "/__version", font):
+        get_head, get_body = raw_exchange(server, f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        head, body = raw_exchange(server, f"HEAD {path} HTTP/1.0\r\n\r\n".encode())
+        assert head.startswith(b"HTTP/1.0 200 "), head
+        assert header_lines(head) == header_lines(get_head), path
+        assert f"Content-Length: {len(get_body)}".encode() in head.split(b"\r\n")
+        assert body == b"" and len(get_body) > 0, path
+    head, body = raw_exchange(server, b"HEAD /etc/passwd HTTP/1.0\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 404 ") and body == b""
+    connection = http.client.HTTPConnection(*server.server.server_address[:2], timeout=30)
+    connection.request("HEAD", "/")  # a client that knows HEAD has no body
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"],
+                         ids=["idle", "half-a-request"])
+def test_a_silent_connection_is_closed_after_the_timeout(preview, capsys, sent):
+    server, _ = preview
+    assert 1 <= REQUEST_TIMEOUT <= 10  # the default: a few seconds
+    address = server.server.server_address[:2]
+    started = time.monotonic()  # before the server can start its clock
+    with socket.create_connection(address, timeout=30) as client:
+        client.sendall(sent)
+        client.settimeout(TEST_TIMEOUT + 10)
+        try:
+            data = client.recv(1024)  # b"" once the server has closed the connection
+        except TimeoutError:
+            pytest.fail("the server held a silent connection open")
+        waited = time.monotonic() - started
+    assert data == b"", data
+    assert TEST_TIMEOUT * 0.9 <= waited < TEST_TIMEOUT + 10
+    assert fetch(server.url)[0] == 200  # and it goes on serving
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_listen_queue_takes_a_burst_of_connections(preview):
+    server, _ = preview
+    assert server.server.request_queue_size == BACKLOG >= 64
+    # A server that accepts nothing yet: the kernel queues BACKLOG connections (+1),
+    # where http.server's default of 5 would drop the 7th attempt.
+    queued = PreviewServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    clients = []
+    try:
+        for _ in range(48):
+            clients.append(socket.create_connection(queued.server_address[:2], timeout=5))
+    finally:
+        for client in clients:
+            client.close()
+        queued.server_close()
+    assert len(clients) == 48
 
 
 def test_the_preview_command_serves_until_interrupted(tmp_path):

@@ -172,7 +172,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     result.sections = [s.name for s in edition.sections]
     result.headlines = [{"section": s.section, "headline": s.headline, "language": s.language}
                         for s in edition.stories]
-    progress.stage("Publishing")
+    progress.stage("Writing the files")
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_temporaries(out_dir)
     for kind, data in outputs.items():

@@ -14,6 +14,11 @@ import sys
 from rich.console import Console
 from rich.text import Text
 
+DONE = "Done"
+"""The last stage, always ``[N/N]``: a caller that runs stages of its own after the
+build's (the night run publishes to the shelf) counts them in ``total``, and the
+build's Done then waits for the caller's."""
+
 
 def stage_count(outputs) -> int:
     """The build's stages: reading the stories, one per output (PDF, EPUB), publishing,
@@ -32,6 +37,8 @@ class Progress:
         self._current = ""
 
     def stage(self, label: str) -> None:
+        if label == DONE and self.step + 1 < self.total:
+            return  # stages are still to come: Done is said once, by whoever runs the last
         self.step += 1
         if self.quiet:
             return

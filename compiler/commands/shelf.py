@@ -1,4 +1,4 @@
-"""``edition publish``, ``edition nightly`` and ``edition preview``: parse, call, print.
+"""``edition publish``, ``nightly``, ``preview`` and ``shelf verify``: parse, call, print.
 
 Added to the ``edition`` group by ``register(main)`` at the end of cli.py, so
 this package can grow without touching the build commands. Argument helpers
@@ -24,11 +24,11 @@ from compiler.commands.options import parse_date as _parse_date
 from compiler.commands.words import counted
 from compiler.config import EditionConfig
 from compiler.diagnostics import EXIT_FAILED as EXIT_NOTHING_PUBLISHED
+from compiler.diagnostics import EXIT_OK, EXIT_USAGE
 from compiler.diagnostics import EXIT_OK as EXIT_PUBLISHED
-from compiler.diagnostics import EXIT_USAGE
 from compiler.pdf.workers import pool_for
-from compiler.progress import Progress, stage_count
-from compiler.shelf.lock import EXIT_LOCKED, Locked, shelf_lock
+from compiler.progress import Progress
+from compiler.shelf.lock import EXIT_LOCKED, Locked, describe_os_error, shelf_lock
 
 EXIT_CODES_HELP = ("Exit codes: 0 published; 1 nothing published (the shelf is unchanged); "
                    "2 usage; 75 another run holds PUBLIC/.nightly.lock (try again later).")
@@ -44,7 +44,9 @@ def _edition(name: str) -> EditionConfig:
 @EDITION_OPTION
 @click.option("--date", "day", callback=_parse_date, required=True,
               help="Edition date, YYYY-MM-DD.")
-def publish_command(out_dir: Path, public: str, edition_name: str, day: date) -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def publish_command(out_dir: Path, public: str, edition_name: str, day: date,
+                    debug: bool) -> None:
     """Publish a finished build from OUT_DIR into the archive at PUBLIC.
 
     Copies the PDF, EPUB and report into PUBLIC/<edition>/YYYY/MM/DD/, switches
@@ -54,18 +56,21 @@ def publish_command(out_dir: Path, public: str, edition_name: str, day: date) ->
 
     --edition is optional (daily unless given); give the edition the build was made for.
     """
-    from compiler.shelf.archive import PublishError
-    from compiler.shelf.nightly import publish
+    from compiler.shelf.nightly import describe_failure, publish
 
     config = _edition(edition_name)
+    public_dir = Path(public)
     try:
-        with shelf_lock(Path(public)):
-            publication = publish(out_dir, Path(public), config, day)
+        with shelf_lock(public_dir):
+            publication = publish(out_dir, public_dir, config, day)
     except Locked as exc:
         click.echo(f"edition: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
-    except (PublishError, OSError, ValueError) as exc:
-        click.echo(f"edition: nothing was published: {exc}", err=True)
+    except Exception as exc:  # a refusal, or PUBLIC that cannot be written: one line
+        if debug:
+            traceback.print_exception(exc)
+        click.echo(f"edition: nothing was published: "
+                   f"{describe_failure(exc, public_dir, public_dir, 'publishing')}", err=True)
         sys.exit(EXIT_NOTHING_PUBLISHED)
     _print_publication(publication)
     sys.exit(EXIT_PUBLISHED)
@@ -88,31 +93,49 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
     Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
     """
     config = _edition(edition_name)
-    progress = Progress(stage_count(config.outputs), quiet=quiet)
     # The workers start before the pipeline loads, as in ``edition build``; this
     # command owns them and stops them when the night is done (or refused).
     with pool_for(config) as pool:
-        from compiler.shelf.nightly import run_nightly
+        from compiler.shelf.nightly import night_stage_count, run_nightly
 
+        progress = Progress(night_stage_count(config.outputs), quiet=quiet)
         try:
             run = run_nightly(content, Path(public), config, day,
                               Path(out_dir) if out_dir else None, progress, pool)
-        except Locked as exc:
+        finally:
             progress.done()
-            click.echo(f"edition: {exc}", err=True)
-            sys.exit(EXIT_LOCKED)
-    progress.done()
     if run.build is not None:
         for diagnostic in run.build.diagnostics:
             click.echo(diagnostic.format(run.build.content_root), err=True)
     if run.error is not None and debug:
         traceback.print_exception(run.error)
-    if run.publication is None:
-        click.echo("edition: nothing was published; the shelf is unchanged.", err=True)
-    else:
+    error = _night_error(run)
+    if error:
+        click.echo(f"edition: {error}", err=True)
+    if run.publication is not None:
         _print_publication(run.publication, quiet=True)
     click.echo(run.summary)
     sys.exit(run.exit_code)
+
+
+def _night_error(run) -> str:
+    """The one line that says what went wrong, if anything, and what to do."""
+    if run.publication is not None:
+        return (f"published, but the night's line could not be written: {run.log_problem}"
+                if run.log_problem else "")
+    if run.exit_code == EXIT_LOCKED:
+        error = str(run.error)
+    else:
+        error = f"nothing was published: {run.problem}"
+        if run.error is None and run.build is not None and run.build.diagnostics:
+            error += " — fix the problems listed above and run again"
+    if not run.log_problem:
+        return error
+    if run.log_problem == run.problem:  # one cause (a missing PUBLIC): said once
+        return f"{error}; the night's line could not be written either"
+    what, _, remedy = run.log_problem.rpartition(" — ")
+    unlogged = what if what and remedy in run.problem else run.log_problem  # remedy said once
+    return f"{error}; the night's line could not be written either: {unlogged}"
 
 
 @click.command("preview")
@@ -163,6 +186,66 @@ def _print_publication(publication, quiet: bool = False) -> None:
         click.echo(f"latest is {publication.latest.date}.", err=quiet)
 
 
+@click.group("shelf")
+def shelf_group() -> None:
+    """Look after a publication folder."""
+
+
+@shelf_group.command("verify")
+@click.argument("public", type=click.Path(file_okay=False))
+@click.option("--repair", is_flag=True,
+              help="Repair what can be repaired (under the lock, as a publication would).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def verify_command(public: str, repair: bool, debug: bool) -> None:
+    """Check that PUBLIC is consistent: nothing half-published, every file its record
+    names, latest.* the newest issue, every feed and page up to date.
+
+    Prints one line per problem and a summary. Exit codes: 0 consistent (after
+    --repair: nothing left); 1 problems left, or PUBLIC cannot be read;
+    75 (--repair) another run holds PUBLIC/.nightly.lock.
+    """
+    from compiler.shelf.verify import verify_shelf
+
+    folder = Path(public)
+    if not folder.is_dir():  # a file is refused by click, as a usage error
+        click.echo(f"edition: {folder} does not exist — give the publication folder "
+                   "(the PUBLIC of edition nightly)", err=True)
+        sys.exit(EXIT_NOTHING_PUBLISHED)
+    try:
+        if repair:
+            with shelf_lock(folder):
+                verification = verify_shelf(folder, repair=True)
+        else:
+            verification = verify_shelf(folder)
+    except Locked as exc:
+        click.echo(f"edition: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except Exception as exc:
+        if debug:
+            traceback.print_exception(exc)
+        problem = (describe_os_error(exc, folder) if isinstance(exc, OSError) else
+                   f"verifying failed: {type(exc).__name__}: {exc} (run with --debug for the "
+                   "traceback)")
+        click.echo(f"edition: {problem}", err=True)
+        sys.exit(EXIT_NOTHING_PUBLISHED)
+    for finding in verification.findings:
+        click.echo(f"{finding.path}: {finding.problem}"
+                   + (" (repaired)" if finding.repaired else ""))
+    click.echo(_verdict(folder, verification, repair))
+    sys.exit(EXIT_OK if verification.ok else EXIT_NOTHING_PUBLISHED)
+
+
+def _verdict(folder: Path, verification, repair: bool) -> str:
+    repaired = sum(1 for finding in verification.findings if finding.repaired)
+    left = len(verification.findings) - repaired
+    done = f"repaired {counted(repaired, 'problem', 'problems')}; " if repaired else ""
+    if not left:
+        return f"{folder}: {done}the shelf is consistent."
+    todo = ("what is left needs a person (see above)" if repair
+            else f"run `edition shelf verify --repair {folder}` to repair what can be")
+    return f"{folder}: {done}{counted(left, 'problem', 'problems')} left — {todo}."
+
+
 def register(group: click.Group) -> None:
-    for command in (publish_command, nightly_command, preview_command):
+    for command in (publish_command, nightly_command, preview_command, shelf_group):
         group.add_command(command)

@@ -29,6 +29,7 @@ from compiler.shelf.epubinfo import EpubProblem, read_epub, thumbnail
 from compiler.shelf.issue import FileEntry, Issue, load_issues, read_issue
 from compiler.shelf.journal import JOURNAL, STAGING, Transaction
 from compiler.shelf.latest import latest_hint, latest_links
+from compiler.shelf.lock import describe_os_error
 from compiler.shelf.paths import (
     CORRECTIONS_FILE,
     DELIVERABLES,
@@ -211,12 +212,11 @@ def _differs(path: Path, data: bytes) -> bool:
 
 def _failure(exc: OSError, public: Path) -> str:
     """One line for the night editor: which path, what happened, what to do."""
-    where = exc.filename or public
-    reason = exc.strerror or str(exc)
     if (public / STAGING / JOURNAL).exists():
-        return (f"{where}: {reason}; the publication was committed but not finished: "
-                f"run `edition shelf verify --repair {public}` to finish it")
-    return f"{where}: {reason}; nothing was published (the shelf is as it was)"
+        return (f"{describe_os_error(exc, public)}; the publication was committed but not "
+                f"finished: once that is fixed, the next run or `edition shelf verify --repair "
+                f"{public}` finishes it")
+    return f"{describe_os_error(exc, public)}; nothing was published (the shelf is as it was)"
 
 
 def _read_build(out_dir: Path, config: EditionConfig, day: date,

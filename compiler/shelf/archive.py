@@ -165,8 +165,8 @@ def _publish(public: Path, config: EditionConfig, issue: Issue, files: dict[str,
     day_path = "/".join((edition, *day_parts(issue.date)))
     issues = sorted([i for i in load_issues(public, edition) if i.date != issue.date]
                     + [issue], key=lambda i: i.date, reverse=True)
-    removed = expired([i.date for i in issues], config.retention_days)
-    cutoff = oldest_kept(issues[0].date, config.retention_days)
+    folders = dict(day_dirs(edition_dir(public, edition)))
+    removed = expired(issues[0].date, sorted({*folders, issue.date}), config.retention_days)
     issues = [i for i in issues if i.date not in removed]
     editions = shelf_issues(public)
     editions[edition] = issues
@@ -194,9 +194,9 @@ def _publish(public: Path, config: EditionConfig, issue: Issue, files: dict[str,
             for relative, data in site_files(editions, corrected, when).items():
                 if _differs(public / relative, data):
                     transaction.write(relative, data)
-            for day, path in day_dirs(edition_dir(public, edition)):
-                if day < cutoff:
-                    transaction.remove(path.relative_to(public).as_posix())
+            for day in removed:
+                if day in folders:
+                    transaction.remove(folders[day].relative_to(public).as_posix())
             transaction.commit()
     except OSError as exc:
         raise PublishError(_failure(exc, public)) from exc

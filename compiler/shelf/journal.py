@@ -33,6 +33,7 @@ from pathlib import Path
 
 from compiler import files
 from compiler.files import atomic_write, sync_dir, temporary_beside
+from compiler.shelf.paths import prune_empty
 
 STAGING = ".publishing"
 JOURNAL = "journal.json"
@@ -123,7 +124,7 @@ def apply(public: Path) -> int:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-            _prune(path.parent, public)
+            prune_empty(path.parent, public)
             done += 1
     for folder in sorted({(public / t).parent for _, t, _ in steps if (public / t).parent
                           .is_dir()}):
@@ -167,12 +168,7 @@ def link_over(source: Path, target: Path) -> None:
             tmp.unlink()
         atomic_write(target, source.read_bytes())
         return
-    try:
-        files.step("rename", target)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    _rename_over(tmp, target)
 
 
 def link_text(path: Path) -> str | None:
@@ -192,16 +188,14 @@ def symlink_over(text: str, target: Path) -> None:
     tmp.unlink()
     files.step("link", target)
     os.symlink(text, tmp)
+    _rename_over(tmp, target)
+
+
+def _rename_over(tmp: Path, target: Path) -> None:
+    """The last step of every switch: one atomic rename, or the temporary goes."""
     try:
         files.step("rename", target)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-
-
-def _prune(folder: Path, stop: Path) -> None:
-    """Month and year folders a removal left empty."""
-    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent

@@ -1,9 +1,10 @@
-"""Regenerate every catalogue and page from the issues on the shelf.
+"""Every catalogue and page, made from the issues' records alone.
 
-Run after each publication, for all editions at once: a second edition
-appearing turns the root into a navigation feed and an editions page, and a
-day removed by retention disappears from every listing in the same step.
-Every file is written atomically, so a reader never fetches half a feed.
+Made for all editions at once by each publication (inside its transaction): a
+second edition appearing turns the root into a navigation feed and an editions
+page, and a day removed by retention disappears from every listing in the same
+step. Being a function of the records, ``verify`` regenerates them to check
+what is served.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from compiler.files import atomic_write
 from compiler.shelf.issue import Issue, load_issues
 from compiler.shelf.opds import (
     ACQUISITION,
@@ -70,11 +70,3 @@ def shelf_issues(public: Path) -> dict[str, list[Issue]]:
 def corrected_editions(public: Path) -> set[str]:
     return {name for name in edition_names(public)
             if (edition_dir(public, name) / CORRECTIONS_FILE).is_file()}
-
-
-def refresh_site(public: Path, when: str) -> dict[str, bytes]:
-    """Write every feed and page from the records on the shelf (each file atomically)."""
-    files = site_files(shelf_issues(public), corrected_editions(public), when)
-    for relative, data in files.items():
-        atomic_write(public / relative, data)
-    return files

@@ -15,7 +15,7 @@ from compiler.shelf.issue import FileEntry, Headline, Issue, read_issue, write_i
 from compiler.shelf.lock import Locked, shelf_lock
 from compiler.shelf.paths import day_dir, day_dirs, day_href, href, prune_empty
 from compiler.shelf.report import ReportProblem, parse_report, read_report
-from compiler.shelf.retention import apply_retention, oldest_kept
+from compiler.shelf.retention import expired, oldest_kept
 
 OPF = """<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
@@ -183,12 +183,9 @@ def test_retention_window_counts_back_from_the_newest_complete_day(tmp_path):
     assert oldest_kept(date(2026, 11, 25), 30) == date(2026, 10, 27)
     assert oldest_kept(date(2026, 11, 25), 1) == date(2026, 11, 25)
     assert oldest_kept(date(2026, 11, 25), 0) == date(2026, 11, 25)  # never the newest day
-    for day in ("2026/11/20", "2026/11/24", "2026/11/25"):
-        (tmp_path / "daily" / day).mkdir(parents=True)
-        (tmp_path / "daily" / day / "issue.json").write_text("{}")
-    (tmp_path / "daily" / "2026" / "11" / "30").mkdir()  # incomplete: does not count
-    assert apply_retention(tmp_path, "daily", 2) == [date(2026, 11, 20)]
-    assert (tmp_path / "daily" / "2026" / "11" / "30").is_dir()
+    days = [date(2026, 11, d) for d in (20, 24, 25, 30)]  # the 30th: newer, incomplete
+    assert expired(date(2026, 11, 25), days, 2) == [date(2026, 11, 20)]
+    assert expired(date(2026, 11, 25), days, 30) == []
 
 
 def test_issue_record_round_trips_and_needs_its_files(tmp_path):

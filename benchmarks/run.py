@@ -181,6 +181,8 @@ def pdf_pages(path: Path) -> int | None:
 
 CODE_FOLDERS = ("compiler", "layouts", "fonts", "editions")
 CODE_ROOT = ROOT
+EDITION_VARIABLE = "EDITION_BENCHMARK_EDITION"
+"""Set by --edition: the definition both ours and bare use (default: the bundled daily)."""
 """Where the measured compiler is imported from: the checkout, or a snapshot of it."""
 
 
@@ -231,6 +233,8 @@ def run_cli(content: Path, home: Path, out: Path, cache: Path | None, cache_flag
             timeout: float, wait_idle: float = 0) -> dict:
     cmd = [sys.executable, "-m", "compiler", "build", str(content), "--out", str(out),
            "--date", DAY, "--quiet"]
+    if os.environ.get(EDITION_VARIABLE):
+        cmd += ["--edition", os.environ[EDITION_VARIABLE]]
     if cache_flag and cache is not None:
         cmd += [cache_flag, str(cache)]
     home.mkdir(parents=True, exist_ok=True)
@@ -250,6 +254,9 @@ def run_cli(content: Path, home: Path, out: Path, cache: Path | None, cache_flag
             result["stages_s"] = data.get("timings_seconds", {})
             result["left_out"] = len(data.get("left_out", []))
             result["parts_laid_out"] = data.get("pdf_parts_laid_out")
+            # Part-empty pages (issue 12): under 85 % full, yet not a section's last page.
+            result["full_pages"] = data.get("pages_that_must_be_full")
+            result["part_empty"] = len(data.get("pages_under_85_percent", []))
             result["diagnostics"] = [d.get("code") for d in data.get("diagnostics", [])]
         except (OSError, ValueError):
             pass
@@ -310,7 +317,8 @@ def bare_child(content: str, work: str, out_pdf: str) -> None:
     from compiler.pdf.fetcher import EditionFetcher
     lap("import")
 
-    config, problems = load_config(resources.EDITIONS_DIR / "daily.toml")
+    config, problems = load_config(Path(os.environ.get(EDITION_VARIABLE) or
+                                        resources.EDITIONS_DIR / "daily.toml"))
     if config is None:
         raise SystemExit(f"cannot load the daily edition: {problems}")
     edition = assemble(Path(content), config, date.fromisoformat(DAY)).edition
@@ -380,14 +388,23 @@ def fmt(value, spec: str = ".2f", missing: str = "n/a") -> str:
     return missing if value is None else format(value, spec)
 
 
+def _part_empty(result: dict) -> str:
+    """Part-empty pages of those that must be full, and their share."""
+    if not result.get("full_pages"):
+        return "n/a"
+    share = result["part_empty"] / result["full_pages"]
+    return f"{result['part_empty']}/{result['full_pages']} ({100 * share:.0f}%)"
+
+
 def table(rows: list[dict]) -> str:
-    head = ["stories", "pages", "wall s", "s/page", "peak MB", "PDF MB", "EPUB MB",
-            "bare pages", "bare wall s", "bare s/page", "bare peak MB", "ratio"]
+    head = ["stories", "pages", "part-empty", "wall s", "s/page", "peak MB", "PDF MB",
+            "EPUB MB", "bare pages", "bare wall s", "bare s/page", "bare peak MB", "ratio"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for row in rows:
         ours, bare = row["ours"], row.get("bare") or {}
         lines.append("| " + " | ".join([
-            str(row["stories"]), fmt(ours.get("pages"), "d"), fmt(ours.get("wall_s"), ".1f"),
+            str(row["stories"]), fmt(ours.get("pages"), "d"), _part_empty(ours),
+            fmt(ours.get("wall_s"), ".1f"),
             fmt(ours.get("s_per_page"), ".3f"), fmt(ours.get("peak_mb"), ".0f"),
             fmt(ours.get("pdf_mb"), ".1f"), fmt(ours.get("epub_mb"), ".1f"),
             fmt(bare.get("pages"), "d"), fmt(bare.get("wall_s"), ".1f"),
@@ -543,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds before one build is killed (default 3600)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--edition", type=Path, default=None,
+                        help="edition definition for ours and bare (default: the bundled "
+                             "daily.toml); e.g. one with stories_per_run = 0, to measure "
+                             "sections laid out as one flow each")
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure each build N times and keep the fastest (default 1)")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
@@ -566,6 +587,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from content import correct_story, make_edition
+
+    if args.edition:
+        os.environ[EDITION_VARIABLE] = str(args.edition.resolve())
 
     global CODE_ROOT
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -596,7 +620,8 @@ def main(argv: list[str] | None = None) -> int:
         return best
 
     def describe(who: str, r: dict) -> str:
-        return (f"  {who}: {r['wall_s']:.1f} s, {fmt(r.get('pages'), 'd')} pages, "
+        return (f"  {who}: {r['wall_s']:.1f} s, {fmt(r.get('pages'), 'd')} pages "
+                f"(part-empty: {_part_empty(r)}), "
                 f"{fmt(r.get('s_per_page'), '.3f')} s/page, peak {r['peak_mb']:.0f} MB, "
                 f"CPU {r['cpu_s']:.1f} s, other load {100 * r['others_share']:.0f}%")
 

@@ -19,7 +19,8 @@ from compiler.config import EditionConfig
 from compiler.content.assemble import assemble, without_stories
 from compiler.content.photos import decoded_before
 from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
-from compiler.epub.package import build_epub
+from compiler.epub.devices import finish_books, pack_books
+from compiler.epub.kindle import preflight
 from compiler.files import atomic_write, remove_temporaries
 from compiler.memory import give_back
 from compiler.pdf.jobs import SerialPool
@@ -42,6 +43,12 @@ class BuildResult:
     exit_code: int = EXIT_FAILED
     report_path: Path | None = None
     parts_typeset: int = 0
+    send_to_kindle: dict = field(default_factory=dict)
+    """The Send-to-Kindle preflight of the EPUB (compiler/epub/kindle.py)."""
+    holes: list = field(default_factory=list)
+    """Pages under 85 % full that are not the last of their section (pdf/fill.py)."""
+    full_pages: int = 0
+    """Pages that may not end short: what the holes are a share of."""
     lead: str = ""
     headlines: list[dict] = field(default_factory=list)
     """What subscribers' shelves show: section, headline and language, in edition order."""
@@ -51,6 +58,11 @@ class BuildResult:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """Errors and warnings: what ``--strict`` refuses (notes, like D002, are facts)."""
+        return [d for d in self.diagnostics if d.severity is not Severity.INFO]
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -77,6 +89,9 @@ class BuildResult:
                         for kind, path in self.outputs.items()},
             "pages": self.pages,
             "pdf_parts_laid_out": self.parts_typeset,
+            "pages_that_must_be_full": self.full_pages,
+            "pages_under_85_percent": [hole.as_dict() for hole in self.holes],
+            "send_to_kindle": self.send_to_kindle,
             "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
@@ -118,7 +133,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     if edition is None:
         return result
     result.included = [str(s.source.relative_to(content_root)) for s in edition.stories]
-    if strict and result.diagnostics:
+    if strict and result.problems:
         return result
     if not write:
         result.exit_code = EXIT_OK
@@ -130,8 +145,10 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
             ThreadPoolExecutor(max_workers=1) as side:
         photos = photo_cache(cache_dir, Path(work))
         fonts = cache_dir / "fonts" if cache_dir else None
-        epub_job = (side.submit(_packed_epub, edition, photos, fonts)
-                    if "epub" in config.outputs else None)
+        books_wanted = {"epub", "kepub"} & set(config.outputs)
+        epub_job = (side.submit(_packed_books, edition, photos, fonts, config.outputs)
+                    if books_wanted else None)
+        anchor_pages = None
         if "pdf" in config.outputs:
             progress.stage("Laying out the PDF digest")
             while True:
@@ -151,22 +168,34 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
                                    for s in edition.stories]
                 if epub_job is not None:
                     epub_job.cancel()
-                    epub_job = side.submit(_packed_epub, edition, photos, fonts)
+                    epub_job = side.submit(_packed_books, edition, photos, fonts,
+                                           config.outputs)
             if printed.pdf is None:
                 return result
             result.pages = printed.pages
+            result.holes, result.full_pages = printed.holes, printed.full_pages
+            anchor_pages = printed.anchor_pages
             outputs["pdf"] = printed.pdf
             lap("pdf")
         if epub_job is not None:
-            progress.stage("Packing the EPUB")
+            # The books are packed; the print page numbers go into their page-lists here.
+            progress.stage("Packing the EPUB" if "epub" in books_wanted else
+                           "Packing the Kobo KEPUB")
             try:
-                outputs["epub"] = epub_job.result()
+                books = finish_books(epub_job.result(), edition, anchor_pages, result.pages)
             except Exception as exc:
                 result.diagnostics.append(diag("R004", f"EPUB: {type(exc).__name__}: {exc}"))
                 return result
+            if books_wanted == {"epub", "kepub"}:
+                progress.stage("Packing the Kobo KEPUB")
+            outputs.update((kind, books[kind]) for kind in sorted(books_wanted))
+            if "epub" in books_wanted:
+                kindle = preflight(books["epub"])
+                result.send_to_kindle = kindle.as_dict()
+                result.diagnostics += kindle.diagnostics()
             lap("epub")
 
-    if strict and result.diagnostics:
+    if strict and result.problems:
         return result
     result.lead = edition.lead.headline
     result.sections = [s.name for s in edition.sections]
@@ -186,10 +215,10 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     return result
 
 
-def _packed_epub(edition, photos: Path, fonts: Path | None) -> bytes:
-    data = build_epub(edition, photos, fonts)
+def _packed_books(edition, photos: Path, fonts: Path | None, outputs):
+    books = pack_books(edition, photos, fonts, kobo="kepub" in outputs)
     give_back()  # while the PDF's parts are still being laid out
-    return data
+    return books
 
 
 def write_report(result: BuildResult, path: Path) -> None:

@@ -15,7 +15,7 @@ from compiler.diagnostics import Diagnostic, diag
 from compiler.text.slugs import slugify
 
 PAGE_SIZES = ("A4", "Letter")
-OUTPUTS = ("pdf", "epub")
+OUTPUTS = ("pdf", "epub", "kepub")
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,20 @@ class EditionConfig:
     sections: tuple[str, ...] = ("News",)
     """Section order; a story naming another section is left out with S007."""
     outputs: tuple[str, ...] = OUTPUTS
-    """Which outputs to write: pdf, epub or both."""
+    """Which outputs to write: pdf, epub and kepub (the Kobo EPUB, made from the EPUB)."""
     website: str = ""
     """The newspaper's web address, shown in the back matter."""
     allowed_hosts: tuple[str, ...] = ()
     """Hosts the build may fetch from; empty means nothing is fetched from the network."""
     max_headline_chars: int = 140
-    """Headlines longer than this get warning S010."""
+    """Headlines (and related entries' headlines) longer than this are shortened at a
+    word boundary, with warning S010 (an error with ``--strict``)."""
+    max_standfirst_chars: int = 400
+    """Standfirsts longer than this are shortened the same way."""
+    max_caption_chars: int = 300
+    """Photo captions longer than this are shortened the same way."""
+    max_teaser_chars: int = 400
+    """Related entries' teasers longer than this are shortened the same way."""
     stories_per_run: int = 4
     """The PDF prints a section's stories in runs of this many, each starting a new
     page. A correction lays out only its story's run again, so smaller runs make
@@ -53,6 +60,15 @@ class EditionConfig:
     """Memory one story's layout may use before it is left out (R002)."""
     retention_days: int = 30
     """How many days of editions a publication folder keeps."""
+    sources: tuple[str, ...] = ()
+    """Feeds ``edition nightly`` ingests before it builds (and ``edition ingest`` when it is
+    given none): http(s) URLs or files, relative to this definition's folder."""
+    section_map: tuple[tuple[str, str], ...] = ()
+    """Ingest: a source's category -> one of ``sections`` (a TOML table; case does not
+    matter). A category named like a section goes there without an entry."""
+    default_section: str = ""
+    """Ingest: the section for an item no category places (with warning I023); empty
+    leaves such an item out (I024)."""
     path: Path | None = field(default=None, compare=False)
     """Where the definition was read from (for messages)."""
 
@@ -60,9 +76,11 @@ class EditionConfig:
 _FIELD_TYPES = {
     "title": str, "tagline": str, "publisher": str, "language": str, "page_size": str,
     "sections": list, "outputs": list, "website": str, "allowed_hosts": list,
-    "max_headline_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
+    "max_headline_chars": int, "max_standfirst_chars": int, "max_caption_chars": int,
+    "max_teaser_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
     "stories_per_run": int,
     "retention_days": int,
+    "sources": list, "section_map": dict, "default_section": str,
 }
 
 
@@ -122,8 +140,28 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
         problems.append(diag("E003", "two sections have the same name once simplified "
                              f"for file names ({', '.join(values['sections'])})", path))
 
+    problems += _ingest_problems(values, path)
     if values.get("stories_per_run", 0) < 0:
         problems.append(diag("E003", "stories_per_run must be 0 or more", path))
     if problems:
         return None, problems
     return EditionConfig(name=path.stem, path=path, **values), []
+
+
+def _ingest_problems(values: dict, path: Path) -> list[Diagnostic]:
+    """Check the ingest fields and store ``section_map`` as pairs (the config stays hashable)."""
+    problems = []
+    sections = values.get("sections", EditionConfig.sections)
+    if any(not isinstance(item, str) or not item for item in values.get("sources", ())):
+        problems.append(diag("E003", "sources must be a list of URLs or file paths", path))
+    mapping = values.get("section_map", {})
+    for category, section in mapping.items():
+        if not isinstance(section, str) or section not in sections:
+            problems.append(diag("E003", f"section_map sends {category!r} to {section!r}, "
+                                 f"which is not one of the sections", path))
+    values["section_map"] = tuple((str(k), str(v)) for k, v in mapping.items())
+    default = values.get("default_section", "")
+    if default and default not in sections:
+        problems.append(diag("E003", f"default_section {default!r} is not one of the "
+                             "sections", path))
+    return problems

@@ -21,6 +21,7 @@ EXIT_USAGE = 2
 class Severity(StrEnum):
     ERROR = "error"  # the story (or the edition) cannot be used
     WARNING = "warning"  # something was dropped or degraded, the story stays
+    INFO = "info"  # a fact for the record: what `edition ingest` did with an item
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ CATALOGUE: dict[str, Code] = {
              "write the story body under the front matter"),
         Code("S009", Severity.ERROR, "two stories share a slug",
              "give one of them a different slug: key or file name"),
-        Code("S010", Severity.WARNING, "headline is very long",
-             "shorten the headline (the limit is in the edition definition)"),
+        Code("S010", Severity.WARNING, "text over its limit was shortened at a word boundary",
+             "shorten it yourself (the limits, max_headline_chars and the like, are in the "
+             "edition definition)"),
         Code("S011", Severity.WARNING, "unknown front-matter key is ignored",
              "remove the key or check its spelling"),
         Code("S012", Severity.ERROR, "story markup is nested too deeply",
@@ -75,8 +77,8 @@ CATALOGUE: dict[str, Code] = {
              "give every related entry a headline"),
         Code("S015", Severity.ERROR, "published date is not ISO 8601",
              "write it like 2026-11-25T06:30:00+07:00"),
-        Code("S016", Severity.WARNING, "characters no bundled font can draw (printed as boxes)",
-             "replace the characters or add a font that has them to fonts/"),
+        Code("S016", Severity.WARNING, "a character no bundled font can draw (printed as a box)",
+             "replace the character, or add a font that has it to fonts/ as fonts/README.md says"),
         # Photos
         Code("P001", Severity.WARNING, "photo file is missing",
              "check the image src path, relative to the story file"),
@@ -99,6 +101,62 @@ CATALOGUE: dict[str, Code] = {
              "see the message; the previous edition was kept"),
         Code("R005", Severity.ERROR, "page numbers did not settle; nothing was written",
              "build again; if it happens again, send the content folder to the developers"),
+        # Devices (compiler/epub/kindle.py)
+        Code("D001", Severity.WARNING, "Send to Kindle would likely refuse the EPUB",
+             "see the check named; a Khmer edition: sideload calibre's AZW3 or read the PDF "
+             "(docs/devices.md)"),
+        Code("D002", Severity.INFO, "Send to Kindle does not take the edition's language",
+             "nothing to fix: Kindle readers sideload calibre's AZW3 or read the PDF "
+             "(docs/devices.md)"),
+        # Ingest (edition ingest: feeds and CMS exports -> a content folder)
+        Code("I001", Severity.INFO, "new item; its story was written", "nothing to do"),
+        Code("I002", Severity.INFO, "item changed at the source; its story was rewritten",
+             "nothing to do"),
+        Code("I003", Severity.INFO, "item unchanged since the last ingest", "nothing to do"),
+        Code("I004", Severity.INFO, "story removed: its item is gone from the sources (--prune)",
+             "nothing to do"),
+        Code("I005", Severity.INFO, "item is older than --since and was skipped",
+             "give an earlier --since to take it"),
+        Code("I010", Severity.ERROR, "source cannot be read",
+             "check the path or URL and that the server answers; the other sources were read"),
+        Code("I011", Severity.ERROR, "source is not a feed ingest can read",
+             "give an RSS, Atom, WordPress REST, ninjs or JSON Feed source, or name it with "
+             "--format"),
+        Code("I012", Severity.WARNING, "source's Content-Type does not match its content",
+             "have the server send the right Content-Type; the content was read as what it is"),
+        Code("I013", Severity.WARNING, "source XML is malformed; items after the fault may be "
+             "missing", "fix the feed at the line shown; the items read were kept"),
+        Code("I014", Severity.ERROR, "source JSON is invalid or truncated",
+             "fix the JSON at the line shown, or fetch the source again"),
+        Code("I015", Severity.ERROR, "source XML declares entities and was refused",
+             "serve the feed without <!ENTITY> declarations (they can expand without bound "
+             "or read files)"),
+        Code("I016", Severity.ERROR, "source is over the size limit",
+             "serve a shorter feed (fewer or shorter items)"),
+        Code("I017", Severity.WARNING, "source has more items than the limit; the rest were "
+             "skipped", "serve fewer items per feed or page"),
+        Code("I020", Severity.ERROR, "item has no title and was skipped",
+             "give the item a title at the source"),
+        Code("I021", Severity.ERROR, "item id was already used by another item; skipped",
+             "give every item its own id (guid) at the source"),
+        Code("I022", Severity.ERROR, "item has no text body and was skipped",
+             "give the item a body at the source (a photo alone is not a story)"),
+        Code("I023", Severity.WARNING, "no category of the item maps to a section; it went to "
+             "default_section", "add the category to section_map in the edition definition"),
+        Code("I024", Severity.ERROR, "no category of the item maps to a section; skipped",
+             "add the category to section_map, or set default_section, in the edition "
+             "definition"),
+        Code("I025", Severity.ERROR, "item markup is nested too deeply; skipped",
+             "simplify the item's HTML at the source"),
+        Code("I026", Severity.WARNING, "unsafe markup was removed from the item",
+             "remove scripts, styles, frames and embeds from the item at the source"),
+        Code("I027", Severity.ERROR, "item is withdrawn or not usable at the source; skipped",
+             "nothing to do unless the source should have sent it"),
+        Code("I030", Severity.WARNING, "photo was not fetched; the story runs without it",
+             "allow the photo's host (--allow-host or allowed_hosts) or fix the photo at the "
+             "source"),
+        Code("I031", Severity.WARNING, "photos inside the item's body were left out",
+             "ingest fetches the main photo only; make the photo the item's featured image"),
     ]
 }
 

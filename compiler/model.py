@@ -13,7 +13,8 @@ from pathlib import Path
 from compiler.config import EditionConfig
 from compiler.text.slugs import slugify
 
-OUTPUT_SUFFIXES = {"pdf": "pdf", "epub": "epub", "report": "report.json"}
+OUTPUT_SUFFIXES = {"pdf": "pdf", "epub": "epub", "kepub": "kepub.epub",
+                   "report": "report.json"}
 
 
 def output_name(edition: str, day: date, kind: str) -> str:
@@ -140,6 +141,21 @@ class Edition:
         """Whether the edition has back matter, the "More stories" page: headlines
         elsewhere, or stories of this edition that others point at."""
         return bool(self.more_stories or self.related_in_edition)
+
+    def cover_index(self, size: int = 6, most: int = 10) -> tuple[Story, ...]:
+        """The cover's "Also in this edition": every section with stories besides the
+        lead has its highest-priority story there, then second stories, in section order
+        while there is room for ``size`` (or one per section, up to ``most``, which is
+        what the cover holds)."""
+        queues = [[s for s in section.stories if s is not self.lead]
+                  for section in self.sections]
+        room = min(max(size, sum(1 for q in queues if q)), most)
+        picked: list[tuple[int, int]] = []
+        for depth in range(max((len(q) for q in queues), default=0)):
+            for index, queue in enumerate(queues):
+                if depth < len(queue) and len(picked) < room:
+                    picked.append((index, depth))
+        return tuple(queues[i][d] for i, d in sorted(picked))
 
     def story_by_slug(self, slug: str) -> Story | None:
         return next((s for s in self.stories if s.slug == slug), None)

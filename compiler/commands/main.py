@@ -123,5 +123,8 @@ def codes_command() -> None:
 from compiler.commands.shelf import register  # noqa: E402  (the shelf adds its commands to main)
 
 register(main)
+from compiler.commands.ingest import ingest_command  # noqa: E402
+
+main.add_command(ingest_command)
 if __name__ == "__main__":
     main()

@@ -104,6 +104,11 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
                               Path(out_dir) if out_dir else None, progress, pool)
         finally:
             progress.done()
+    if run.ingest is not None:  # the edition's sources, read before the build
+        for line in run.ingest.lines:
+            if line.status in ("warning", "failed", "skipped"):
+                click.echo(line.format(), err=True)
+        click.echo(run.ingest.summary(), err=True)
     if run.build is not None:
         for diagnostic in run.build.diagnostics:
             click.echo(diagnostic.format(run.build.content_root), err=True)

@@ -14,11 +14,18 @@ import yaml
 
 from compiler.config import EditionConfig
 from compiler.content.figures import extract_figures
+from compiler.content.limits import bounded
 from compiler.content.photos import inside, load_photo
-from compiler.content.sanitize import MarkupTooDeep, clean_html, markdown_to_html, plain_text
+from compiler.content.sanitize import (
+    MarkupTooDeep,
+    clean_html,
+    markdown_to_html,
+    plain_text,
+    unsafe_lines,
+)
 from compiler.diagnostics import Diagnostic, diag
 from compiler.model import Related, Story
-from compiler.text.fonts import uncovered
+from compiler.text.coverage import check_story
 from compiler.text.slugs import slugify
 
 KNOWN_KEYS = {"headline", "section", "byline", "standfirst", "published", "tags", "priority",
@@ -143,9 +150,6 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
 
     headline = plain_text(meta["headline"])
     section = plain_text(meta["section"])
-    if len(headline) > config.max_headline_chars:
-        problems.append(diag("S010", f"{len(headline)} characters (limit "
-                             f"{config.max_headline_chars})", path, where("headline")))
     if section not in config.sections:
         problems.append(diag("S007", f"{section!r} is not one of {', '.join(config.sections)}",
                              path, where("section")))
@@ -158,14 +162,11 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
     except MarkupTooDeep as exc:
         return None, problems + [diag("S012", str(exc), path, body_line)]
     if removed:
-        problems.append(diag("S013", ", ".join(removed), path, body_line))
+        lines = unsafe_lines(body)
+        problems += [diag("S013", what, path, body_line + lines[what] - 1 if what in lines
+                          else body_line) for what in removed]
     if not body_html.strip():
         return None, problems + [diag("S008", "nothing is left after cleaning", path, body_line)]
-    missing = uncovered(headline + str(meta.get("standfirst") or "") + body_html)
-    if missing:
-        shown = " ".join(f"U+{ord(ch):04X}" for ch in missing[:10])
-        problems.append(diag("S016", shown, path, body_line))
-
     photo = None
     if meta.get("image") is not None:
         photo, photo_notes = load_photo(meta["image"], path, content_root, where("image"),
@@ -180,7 +181,7 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
                                            language)
     problems += related_notes
 
-    return Story(
+    story = Story(
         slug=slugify(str(meta.get("slug") or path.stem)),
         headline=headline,
         section=section,
@@ -196,7 +197,9 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
         figures=figures,
         related=related,
         url=plain_text(meta.get("url") or ""),
-    ), problems
+    )
+    story, cuts = bounded(story, config, lambda key: body_line if key == "body" else where(key))
+    return story, problems + cuts + check_story(story, text, path, body_line)
 
 
 def _parse_published(value):

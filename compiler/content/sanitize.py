@@ -23,14 +23,14 @@ ALLOWED_TAGS = {
     "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "abbr", "cite", "q",
     "code", "pre", "a", "hr", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
     "caption", "figure", "figcaption", "dl", "dt", "dd", "span", "div", "mark", "time",
-    "img",
+    "img", "wbr",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "title"},
     "a": {"href"},
     "abbr": {"title"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan", "class"},
+    "th": {"colspan", "rowspan", "scope", "class"},
     "time": {"datetime"},
     "ol": {"start"},
     "img": {"src", "alt"},
@@ -45,9 +45,19 @@ BODY_HEADING = 3
 """Body headings come out as h3 and h4, under the print headline (h2); a layout with
 another headline level asks ``headings_under`` for its own."""
 
-_markdown = MarkdownIt("commonmark", {"html": True, "typographer": True}).enable(
-    ["table", "strikethrough", "replacements", "smartquotes"]
-)
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": True, "linkify": True}
+                       ).enable(["table", "strikethrough", "replacements", "smartquotes",
+                                 "linkify"])
+"""``linkify`` (linkify-it-py) makes bare addresses in story text links, in both outputs."""
+
+ALIGNMENTS = {f"align-{side}" for side in ("left", "center", "right")}
+"""A GFM table's column alignment (``|---:|``) as a class both layouts style: markdown-it
+writes it as a style attribute, which the cleaner removes (and once reported as S013)."""
+ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$|^[^\s@]+@[^\s@]+\.\w+$", re.IGNORECASE)
+"""Link text that is an address, whatever the link points to."""
+URL_BREAKS = re.compile(r"(?<=.)(?=[/.?-])")
+"""Where an address shown as its own link text may break: before a slash, dot, hyphen or
+question mark (so no line ends in what reads as a full stop or a hyphen), never inside it."""
 
 
 class _Survey(HTMLParser):
@@ -59,24 +69,28 @@ class _Survey(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.open: list[str] = []
         self.max_depth = 0
-        self.unsafe: set[str] = set()
+        self.unsafe: dict[str, int] = {}
+        """What was found, each with the first line (of the HTML fed) it is on."""
+
+    def _found(self, what: str) -> None:
+        self.unsafe.setdefault(what, self.getpos()[0])
 
     def handle_starttag(self, tag, attrs):
         if tag in UNSAFE_TAGS:
-            self.unsafe.add(f"<{tag}>")
+            self._found(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
-                self.unsafe.add(f"{name}= handler")
+                self._found(f"{name}= handler")
             elif name == "style":
-                self.unsafe.add("style attribute")
+                self._found("style attribute")
             elif value and name in {"href", "src", "xlink:href", "action", "data"}:
                 scheme = re.sub(r"[^a-z0-9+.-]", "", value.split(":", 1)[0].lower())[:20]
                 if ":" in value and scheme not in {"http", "https", "mailto"}:
-                    self.unsafe.add(f"{scheme}: URL")
+                    self._found(f"{scheme}: URL")
                 elif tag == "img" and name == "src" and not _local(value):
-                    self.unsafe.add("image that is not a file in the content folder")
+                    self._found("image that is not a file in the content folder")
                 elif ":" not in value and name == "href" and not value.startswith("#"):
-                    self.unsafe.add("relative link")
+                    self._found("relative link")
         if tag not in self.VOID:
             self.open.append(tag)
             self.max_depth = max(self.max_depth, len(self.open))
@@ -106,6 +120,8 @@ def _keep_attribute(tag: str, name: str, value: str) -> str | None:
         return None
     if tag == "img" and name == "src" and not _local(value):
         return None
+    if name == "class" and value not in ALIGNMENTS:
+        return None
     return value
 
 
@@ -118,7 +134,27 @@ class MarkupTooDeep(ValueError):
 
 
 def markdown_to_html(text: str) -> str:
-    return _markdown.render(text)
+    tokens = _markdown.parse(text)
+    for token in tokens:
+        side = token.attrs.pop("style", "") if token.type in ("th_open", "td_open") else ""
+        if str(side).startswith("text-align:"):
+            token.attrs["class"] = f"align-{str(side).split(':', 1)[1]}"
+    return _markdown.renderer.render(tokens, _markdown.options, {})
+
+
+def unsafe_lines(text: str) -> dict[str, int]:
+    """What ``clean_html(markdown_to_html(text))`` removes, each with the 1-based line of
+    ``text`` it first appears on: every block that can carry HTML, surveyed on its own
+    (a paragraph renders line for line, so a line inside it counts from its first)."""
+    found: dict[str, int] = {}
+    for token in _markdown.parse(text):
+        if token.map is None or token.type not in ("inline", "html_block"):
+            continue
+        html_text = token.content if token.type == "html_block" else \
+            _markdown.renderer.renderInline(token.children or [], _markdown.options, {})
+        for what, line in survey(html_text).unsafe.items():
+            found.setdefault(what, token.map[0] + line)
+    return found
 
 
 def survey(raw_html: str) -> _Survey:
@@ -157,7 +193,30 @@ def to_xhtml(fragment: str) -> str:
         return ""
     container = html.fragment_fromstring(fragment, create_parent="div")
     _place_headings(container, BODY_HEADING)
+    _mark_addresses(container)
     return _serialise(container)
+
+
+def _mark_addresses(container) -> None:
+    """A link that shows its own address gets class "url" (the layouts never hyphenate
+    it) and <wbr> break opportunities at URL_BREAKS, so a long address wraps in a
+    column at its slashes and dots instead of overflowing or being hyphenated."""
+    for link in container.iter("a"):
+        href = link.get("href") or ""
+        if len(link) != sum(1 for child in link if child.tag == "wbr"):
+            continue  # markup inside the link text: not a bare address
+        shown = "".join(link.itertext())
+        if not (ADDRESS.match(shown) or shown and shown.split("://", 1)[-1] in (
+                href.split("://", 1)[-1], href.removeprefix("mailto:"))):
+            continue
+        for child in list(link):
+            link.remove(child)
+        scheme, sep, rest = shown.rpartition("://")
+        pieces = URL_BREAKS.split(rest)
+        link.text = scheme + sep + pieces[0] if sep else pieces[0]
+        for piece in pieces[1:]:
+            etree.SubElement(link, "wbr").tail = piece
+        link.set("class", "url")
 
 
 def headings_under(body: str, headline: int) -> str:

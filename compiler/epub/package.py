@@ -1,26 +1,37 @@
-"""Edition -> EPUB 3 (with an NCX for Kobo), written reproducibly.
+"""Edition -> EPUB 3 (with an NCX for older readers), packed reproducibly.
 
 ebooklib rebuilds EpubHtml documents through its own parser and turns one that
 will not parse into an empty file without a word, so content documents here
 are plain EpubItems rendered by our templates and checked with lxml first.
-ebooklib also stamps zip entries with the current time; ``normalise_zip``
-rewrites the archive with mimetype first, sorted paths and fixed timestamps.
+``pack_epub`` stops one step short of the zip (``container.Packed``): the
+print page-list is added once the PDF knows its pages, then it is zipped.
+
+Khmer has no spaces between words, and KOReader's line breaker (libunibreak)
+and Kobo's Adobe renderer have no Khmer dictionary, so a Khmer line finds no
+place to wrap. The text of every Khmer run in the pages' bodies gets U+200B at
+the word boundaries ICU finds (``compiler.text.khmer``), as the PDF does; never
+in attributes, the head, the nav or the package metadata, which readers show
+in their own menus or use for search and sorting.
 """
 
 from __future__ import annotations
 
 import io
-import zipfile
+import math
+import re
 from dataclasses import dataclass
 
 from ebooklib import epub
 from lxml import etree
 
 from compiler.content.photos import SCREEN, rendition
+from compiler.epub import metadata
+from compiler.epub.container import Packed, read_zip
 from compiler.epub.cover import cover_jpeg
 from compiler.epub.subset import subset_font
-from compiler.model import Edition, Photo
+from compiler.model import Edition, Photo, Story
 from compiler.resources import LAYOUTS_DIR
+from compiler.text import khmer
 from compiler.text.fonts import FACES, font_face_css
 from compiler.text.labels import labels
 from compiler.text.templates import Links, context, environment, long_date
@@ -65,14 +76,58 @@ class _Photos:
 def _document(uid: str, file_name: str, title: str, xhtml: str) -> tuple[epub.EpubItem, str]:
     """Parse before packing: a document that is not well-formed XML must fail loudly.
     The one parse also gives the page's visible text, for the font subsets."""
-    content = xhtml.encode("utf-8")
+    content = with_khmer_breaks(xhtml).encode("utf-8")
     visible_text = "".join(etree.fromstring(content).itertext())
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=content)
     item.title = title
     return item, visible_text
 
 
+def with_khmer_breaks(xhtml: str) -> str:
+    """U+200B between Khmer words in the text of the body, and nowhere else: the head
+    (title), the attributes and the markup come back byte for byte."""
+    head, marker, body = xhtml.partition("<body")
+    if not marker or not khmer.has_khmer(body):
+        return xhtml
+    return head + marker + khmer.break_html(body)
+
+
+WORDS_PER_MINUTE = 200
+_TAG = re.compile(r"<[^>]+>")
+
+
+def reading_minutes(story: Story) -> int:
+    """Whole minutes at 200 words a minute, at least one. Khmer words are ICU's word
+    segments that hold Khmer letters (the text has no spaces to count)."""
+    text = " ".join((story.headline, story.standfirst, _TAG.sub(" ", story.body_html)))
+    words = 0
+    for chunk in text.split():
+        if khmer.has_khmer(chunk):
+            words += sum(1 for piece in khmer.segment(chunk) if khmer.has_khmer(piece))
+        else:
+            words += 1
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+STORY_END = {
+    "en": {"story_end": "End of story", "next": "Next:", "section": "Section:",
+           "minutes": "{n} min read", "last": "Last story of the edition"},
+    "km": {"story_end": "ចប់អត្ថបទ", "next": "បន្ទាប់៖", "section": "ផ្នែក៖",
+           "minutes": "អានរយៈពេល {n} នាទី", "last": "អត្ថបទចុងក្រោយនៃលេខនេះ"},
+}
+"""The words at a story's end (EPUB only), in the edition's language."""
+
+
+def story_end_words(language: str) -> dict:
+    return STORY_END.get(language.split("-")[0].lower(), STORY_END["en"])
+
+
 def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
+    """The EPUB without a page-list, zipped: for callers with no PDF to number it."""
+    return pack_epub(edition, cache_dir, font_cache).zip()
+
+
+def pack_epub(edition: Edition, cache_dir=None, font_cache=None) -> Packed:
     config = edition.config
     book = epub.EpubBook()
     book.set_identifier(edition.identifier)
@@ -88,6 +143,7 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
         book.add_metadata("DC", "subject", section.name)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
+    metadata.add_series(book, edition)
 
     photos = _Photos(book, cache_dir, {})
     links = Links(photo=photos.url, story=lambda story: story.file_name)
@@ -104,21 +160,29 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
 
     book.set_cover("images/cover.jpg", cover_jpeg(edition, cache_dir), create_page=False)
     words = labels(config.language)
+    end_words = story_end_words(config.language)
     cover = page("cover.xhtml.j2", "cover", "cover.xhtml", words.cover, config.language)
     contents = page("contents.xhtml.j2", "contents", "contents.xhtml",
                     words.contents, config.language)
+    places = {"front-page": cover.file_name, "contents": contents.file_name}
     spine: list = [cover, contents]
     toc: list = [epub.Link("contents.xhtml", words.contents, "nav-contents")]
-    first_story = None
+    stories = edition.stories
+    following = {a.slug: b for a, b in zip(stories, stories[1:], strict=False)}
+    first_section = None
     for section in edition.sections:
         opener = page("section.xhtml.j2", f"section-{section.slug}", f"{section.slug}.xhtml",
                       section.name, config.language, section=section)
+        first_section = first_section or opener
+        places[section.anchor] = opener.file_name
         spine.append(opener)
         links_in_section = []
         for story in section.stories:
             item = page("story.xhtml.j2", f"story-{story.slug}", story.file_name,
-                        story.headline, story.language, story=story)
-            first_story = first_story or item
+                        story.headline, story.language, story=story,
+                        next_story=following.get(story.slug), section_file=opener.file_name,
+                        minutes=reading_minutes(story), ends=end_words)
+            places[story.anchor] = item.file_name
             spine.append(item)
             links_in_section.append(epub.Link(story.file_name, story.headline,
                                               f"nav-{story.slug}"))
@@ -126,6 +190,7 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
     if edition.has_more_stories:
         spine.append(page("more-stories.xhtml.j2", "more-stories", "more-stories.xhtml",
                           words.more_stories, config.language))
+        places["more-stories"] = "more-stories.xhtml"
         toc.append(epub.Link("more-stories.xhtml", words.more_stories, "nav-more-stories"))
 
     text = "".join(texts) + book.title
@@ -147,7 +212,8 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
     book.guide = [
         {"type": "cover", "href": "cover.xhtml", "title": words.cover},
         {"type": "toc", "href": "contents.xhtml", "title": words.contents},
-        {"type": "text", "href": (first_story or contents).file_name, "title": words.stories},
+        # "text" is ebooklib's name for the bodymatter landmark: the first section opener
+        {"type": "text", "href": (first_section or contents).file_name, "title": words.stories},
     ]
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {
@@ -156,60 +222,15 @@ def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
         "play_order": {"enabled": True, "start_from": 1},
         "landmark_title": words.guide,
         "epub3_pages": False,
-        "compresslevel": 0,  # normalise_zip compresses, once
+        "compresslevel": 0,  # write_zip compresses, once
     })
-    return normalise_zip(buffer.getvalue(), edition.timestamp, {
-        "EPUB/content.opf": lambda data: _package_language(data, config.language),
-        "EPUB/nav.xhtml": lambda data: _nav_languages(data, edition),
-    })
-
-
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def _package_language(opf: bytes, language: str) -> bytes:
-    """ebooklib cannot set xml:lang on <package>; readers and Ace need it."""
-    root = etree.fromstring(opf)
-    root.set(XML_LANG, language)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-def _nav_languages(nav: bytes, edition: Edition) -> bytes:
-    """Each story link in the nav carries its story's language (Khmer in an English book)."""
-    root = etree.fromstring(nav)
-    languages = {story.file_name: story.language for story in edition.stories}
-    for link in root.iter("{http://www.w3.org/1999/xhtml}a"):
-        language = languages.get(link.get("href", ""))
-        if language and language != edition.config.language:
-            link.set("lang", language)
-            link.set(XML_LANG, language)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
-
-
-ALREADY_COMPRESSED = (".jpg", ".jpeg", ".png", ".gif", ".webp")
-"""Stored as they are: deflating a photo costs time and saves nothing."""
-
-
-def normalise_zip(data: bytes, timestamp, transforms: dict | None = None) -> bytes:
-    """Same content -> same bytes: mimetype stored first, sorted names, fixed times."""
-    transforms = transforms or {}
-    stamp = max(timestamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != "mimetype",
-                                                      n != "META-INF/container.xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            if name == "mimetype" or name.endswith(ALREADY_COMPRESSED):
-                info.compress_type = zipfile.ZIP_STORED
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-            content = source.read(name)
-            if name in transforms:
-                content = transforms[name](content)
-            target.writestr(info, content, compresslevel=9)
-    return out.getvalue()
-
+    files = read_zip(buffer.getvalue())
+    folder = "EPUB/"
+    files[f"{folder}content.opf"] = metadata.package_language(files[f"{folder}content.opf"],
+                                                              config.language)
+    files[f"{folder}nav.xhtml"] = metadata.nav_languages(files[f"{folder}nav.xhtml"], edition)
+    files[f"{folder}toc.ncx"] = metadata.ncx_depth(files[f"{folder}toc.ncx"])
+    files[metadata.APPLE_OPTIONS_NAME] = metadata.APPLE_OPTIONS
+    return Packed(files, edition.timestamp,
+                  {anchor: folder + name for anchor, name in places.items()},
+                  f"{folder}content.opf")

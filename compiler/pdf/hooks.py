@@ -6,7 +6,8 @@ specific WeasyPrint version". Three things the edition needs are not in that API
 
 - page numbers written into a part after layout (``slots``): the laid-out boxes of a
   page, the width of a text in a box's style, and a box's text replaced;
-- /ActualText spans around Khmer text (``actual_text``): WeasyPrint's ``draw_text``;
+- /ActualText spans around Khmer and letter-spaced text (``actual_text``): WeasyPrint's
+  ``draw_text``, and the letter-spacing a text box is set with;
 - a /Lang per structure element (``lang``): the tagger's ``_build_box_tree``.
 
 (A fourth, the part's URL fetcher kept on WeasyPrint's Document for writing, now sits
@@ -81,7 +82,7 @@ def _hook(name: str):
         def hooked(*args, **kwargs):
             try:
                 return function(*args, **kwargs)
-            except (AttributeError, ImportError) as exc:
+            except (AttributeError, ImportError, KeyError) as exc:
                 raise _error([f"{name}: {exc}"]) from exc
         return hooked
     return decorate
@@ -113,6 +114,26 @@ def margin_text_boxes(page, at_keyword: str) -> list:
             for text in margin.descendants() if isinstance(text, boxes.TextBox)]
 
 
+@_hook("page_content_extents")
+def page_content_extents(page) -> tuple[tuple[float, float, float, float], list]:
+    """The page area (x, y, width, height) and, for each line and picture laid out in
+    it (margin boxes left out), (left, right, bottom); in CSS px from the top-left.
+    How full a page is (pdf/fill.py) is read off these."""
+    boxes = _boxes()
+    page_box = page._page_box
+    area = (page_box.content_box_x(), page_box.content_box_y(), page_box.width,
+            page_box.height)
+    extents = []
+    for child in page_box.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
+                extents.append((box.position_x, box.position_x + box.margin_width(),
+                                box.position_y + box.margin_height()))
+    return area, extents
+
+
 def box_element(box):
     """The HTML element a box was made for (ElementTree API), or None."""
     return getattr(box, "element", None)
@@ -126,6 +147,13 @@ def box_tag(box) -> str | None:
 def box_text(box) -> str:
     """A text box's text, as laid out (other boxes have none)."""
     return getattr(box, "text", "")
+
+
+@_hook("letter_spacing")
+def letter_spacing(box) -> float:
+    """The letter-spacing a text box is set with, in CSS px (0 for ``normal``)."""
+    spacing = box.style["letter_spacing"]
+    return 0.0 if spacing == "normal" else float(spacing)
 
 
 @_hook("box_width")
@@ -219,7 +247,7 @@ def _parameters(function) -> list[str]:
 def _probe(problems: list[str], hook: str, probe) -> None:
     try:
         problem = probe()
-    except (AttributeError, ImportError, TypeError, ValueError) as exc:
+    except (AttributeError, ImportError, KeyError, TypeError, ValueError) as exc:
         problem = f"{type(exc).__name__}: {exc}"
     if problem:
         problems.append(f"{hook}: {problem}")
@@ -283,10 +311,15 @@ def _laid_out_shape(document):
     if not texts or not folios:
         return "found no text box, or none in the @bottom-center margin box"
     paragraph, folio = texts[0], folios[0]
+    area, extents = page_content_extents.__wrapped__(page)
+    if not extents or not all(isinstance(v, (int, float)) for v in (*area, *extents[0])):
+        return "found no line box with a position and size in the page area"
     if box_element(paragraph) is None or box_tag(paragraph) is None:
         return "a paragraph's text box has no element or element_tag"
     if not box_text(paragraph) or not box_text(folio):
         return "a text box has no text"
+    if not isinstance(letter_spacing.__wrapped__(paragraph), float):
+        return "a text box's letter-spacing is not a length"
     if abs(text_width.__wrapped__(paragraph, box_text(paragraph)) - box_width(paragraph)) > 1:
         return "the width measured for a box's own text is not the box's width"
     if not isinstance(paragraph.position_x, (int, float)):
@@ -301,8 +334,8 @@ def check(document=None) -> None:
     changed shape. Reads the laid-out boxes of ``document`` (its first page must have a
     paragraph and a ``@bottom-center`` folio), or lays out a tiny one."""
     problems: list[str] = []
-    hooks = ("page_text_boxes, margin_text_boxes, box_element, box_tag, box_text, "
-             "box_width, text_width, set_box_text")
+    hooks = ("page_text_boxes, margin_text_boxes, page_content_extents, box_element, "
+             "box_tag, box_text, box_width, text_width, set_box_text")
     _probe(problems, "page_text_boxes, margin_text_boxes, box_*", _boxes_shape)
     _probe(problems, "text_width, set_box_text", _line_break_shape)
     _probe(problems, "wrap_draw_text", _draw_text_shape)

@@ -3,7 +3,9 @@
 Each part is a complete PDF/UA document from WeasyPrint. Joining keeps every
 part's structure elements under a single Document element, renumbers the
 parent-tree keys of pages and annotations, rebuilds the named destinations
-from the anchors that really live in each part, and writes one outline.
+from the anchors that really live in each part, and writes one outline. Then
+``tagging.finish`` puts right what WeasyPrint's tags lack for PDF/UA-1 (running
+heads as artifacts, links, subset tags, ...) on the whole, once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
+from compiler.pdf import tagging
 from compiler.pdf.typeset import TypesetPart
 
 
@@ -101,6 +104,7 @@ def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: lis
     out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
     _write_outline(out, bookmarks, destinations)
     out.Root.PageMode = Name.UseOutlines
+    tagging.finish(out, _titles(bookmarks))
 
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
@@ -109,6 +113,17 @@ def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: lis
     for source in sources:
         source.close()
     return buffer.getvalue()
+
+
+def _titles(bookmarks: list[Bookmark]) -> dict[str, str]:
+    """Anchor -> its bookmark's title (a headline, a section): what a link there leads to."""
+    titles: dict[str, str] = {}
+    stack = list(bookmarks)
+    while stack:
+        mark = stack.pop()
+        titles.setdefault(mark.anchor, mark.title)
+        stack.extend(mark.children)
+    return titles
 
 
 def _write_outline(pdf: pikepdf.Pdf, bookmarks: list[Bookmark], destinations: dict) -> None:

@@ -90,17 +90,23 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     per_run = edition.config.stories_per_run
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part,
-        page_ref=lambda anchor, align="left": _page_ref(part, pages, anchor, width, align),
+        page_ref=lambda anchor, align="left", label="", here="": _page_ref(
+            part, pages, anchor, width, align, label, here),
         runs=lambda section: runs(section, per_run), run=part.run(edition))
 
 
-def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str):
+def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,
+              label: str = "", here: str = ""):
     """A slot as wide as ``width`` to fill in after layout, or the number as text
     when it is known; in one whole document, WeasyPrint's own target-counter (the
-    preview and the benchmark's baseline use that)."""
+    preview and the benchmark's baseline use that). With ``label`` ("page") the slot
+    prints "page 12", or ``here`` ("this page") when it stands on that very page."""
+    prefix = f"{label}\u00a0" if label else ""
     if part.kind == "all":
-        return Markup(f'<span class="page-number" data-target="#{anchor}"></span>')
-    return str(pages[anchor]) if pages else slot(anchor, width, align)
+        return Markup(f'{prefix}<span class="page-number" data-target="#{anchor}"></span>')
+    if pages:
+        return prefix + str(pages[anchor])
+    return slot(anchor, prefix + width, align, label, here)
 
 
 def _css_string(text: str) -> str:

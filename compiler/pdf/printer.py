@@ -24,6 +24,7 @@ from compiler.diagnostics import Diagnostic, diag
 from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
+from compiler.pdf.fill import Hole, holes
 from compiler.pdf.jobs import PROBE, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import Bookmark, merge_parts
 from compiler.pdf.parts import (
@@ -56,6 +57,13 @@ class Printed:
     """Slug -> why that story cannot be printed."""
     typeset: int = 0
     """Parts typeset by WeasyPrint (not served from the cache): for the report."""
+    holes: list[Hole] = field(default_factory=list)
+    """Pages under FULL that may not end short, for the night editor."""
+    full_pages: int = 0
+    """How many pages may not end short (the share of holes is counted on these)."""
+    anchor_pages: dict[str, int] = field(default_factory=dict)
+    """Anchor (cover, contents, each section and story, more stories) -> the page it
+    starts on: the EPUB's page-list (compiler/epub/pagelist.py)."""
 
 
 class _PartFailed(Exception):
@@ -246,8 +254,28 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     data = merge_parts([(p.anchors, final[p.key]) for p in parts], _bookmarks(edition),
                        (PART_TIMESTAMP, edition.timestamp))
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
+    checked, found = _holes(parts, final)
     return Printed(data, sum(final[p.key].pages for p in parts), problems,
-                   typeset=attempt.typeset)
+                   typeset=attempt.typeset, holes=found, full_pages=checked,
+                   anchor_pages=_numbering(parts, final)[0])
+
+
+def _holes(parts: list[Part], final: dict[str, TypesetPart]) -> tuple[int, list[Hole]]:
+    """Every page with its fill; the front, a section's last page and the back's last
+    page may end short."""
+    pages, number = [], 1
+    for index, part in enumerate(parts):
+        fills = final[part.key].fills
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        section_ends = part.kind == "back" or (
+            following is None or following.section is not part.section)
+        name = part.section.name if part.section else part.kind
+        for i, fill in enumerate(fills):
+            last = i == len(fills) - 1
+            pages.append((number + i, fill, name, part.kind == "front" or
+                          (last and section_ends)))
+        number += final[part.key].pages
+    return holes(pages)
 
 
 def _bookmarks(edition: Edition) -> list[Bookmark]:

@@ -29,9 +29,14 @@ def placeholder(stories: int) -> str:
     return "8" * len(str(3 * stories + 10))
 
 
-def slot(anchor: str, text: str, align: str = "left") -> Markup:
+def slot(anchor: str, text: str, align: str = "left", label: str = "", here: str = ""
+         ) -> Markup:
+    """``label``: the slot prints "<label> <number>"; ``here``: what it prints instead
+    when the number is the page it stands on (a "See also" never says "page 9" on 9)."""
+    extra = (f' data-label="{Markup.escape(label)}" data-here="{Markup.escape(here)}"'
+             if label else "")
     return Markup(f'<span class="{SLOT_CLASS}" data-page-of="{Markup.escape(anchor)}"'
-                  f' data-align="{align}">{Markup.escape(text)}</span>')
+                  f' data-align="{align}"{extra}>{Markup.escape(text)}</span>')
 
 
 def too_wide(numbers: dict[str, int], width: str) -> bool:
@@ -74,4 +79,14 @@ def fill(document, numbers: dict[str, int], first_page: int) -> None:
         for box in hooks.page_text_boxes(page):
             if _is_slot(box):
                 element = hooks.box_element(box)
-                _put(box, str(numbers[element.get("data-page-of")]), element.get("data-align"))
+                _put(box, _slot_text(element, numbers, first_page + index),
+                     element.get("data-align"))
+
+
+def _slot_text(element, numbers: dict[str, int], on_page: int) -> str:
+    number = numbers[element.get("data-page-of")]
+    if not (label := element.get("data-label")):
+        return str(number)
+    if number == on_page and (here := element.get("data-here")):
+        return here
+    return f"{label}\u00a0{number}"

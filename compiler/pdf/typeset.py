@@ -54,6 +54,8 @@ class TypesetPart:
     problems: list[Diagnostic] = field(default_factory=list)
     slots: tuple[str, ...] = ()
     """Anchors whose page numbers the part prints as placeholders, to fill in."""
+    fills: tuple[float, ...] = ()
+    """How full each page is (pdf/fill.py), for the report's list of holes."""
 
 
 def house_stylesheets() -> list[str]:
@@ -133,6 +135,7 @@ def typeset_part(job: TypesetJob):
     from compiler.pdf import actual_text as pdf_actual_text
     from compiler.pdf import lang as pdf_lang
     from compiler.pdf.fetcher import EditionFetcher
+    from compiler.pdf.fill import page_fills
     from compiler.pdf.slots import slots_of
 
     pdf_lang.install()
@@ -151,7 +154,7 @@ def typeset_part(job: TypesetJob):
     problems = [diag("R003", refused) for refused in fetcher.refused]
     problems += _errors(collector)
     return document, TypesetPart(len(document.pages), anchors, None, problems,
-                                tuple(slots_of(document)))
+                                tuple(slots_of(document)), page_fills(document))
 
 
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1

@@ -13,7 +13,7 @@ disk or a refused write leaves the old shelf or, once repaired, the new one.
     sameness.py     what a reader gets, blind to build times (corrections vs reruns)
     journal.py      the transaction: staged, committed by one rename, rolled forward
     verify.py       is the shelf consistent? and the repair
-    latest.py       the stable ``latest.pdf`` / ``latest.epub`` names
+    latest.py       the stable ``latest.pdf`` / ``latest.epub`` / ``latest.kepub.epub`` names
     retention.py    drop days older than the edition keeps
     corrections.py  the record of re-published days
     opds.py         the OPDS 1.2 catalogue

@@ -81,21 +81,24 @@ def publish_issue(out_dir: Path, public: Path, config: EditionConfig, day: date,
     except ValueError as exc:
         raise PublishError(str(exc)) from exc
 
-    book = None
-    if "epub" in files:
+    books = {}
+    for kind, name in (("epub", "EPUB"), ("kepub", "KEPUB")):
+        if kind not in files:
+            continue
         try:
-            book = read_epub(files["epub"])
+            books[kind] = read_epub(files[kind])
         except EpubProblem as exc:
-            raise PublishError(f"{out_dir / file_name(edition, day, 'epub')}: {exc}") from exc
-        if book.issued and book.issued != day.isoformat():
-            raise PublishError(f"the EPUB is the edition of {book.issued}, not {day}; "
+            raise PublishError(f"{out_dir / file_name(edition, day, kind)}: {exc}") from exc
+        if (issued := books[kind].issued) and issued != day.isoformat():
+            raise PublishError(f"the {name} is the edition of {issued}, not {day}; "
                                "check --date or rebuild")
-        if book.cover:
-            files["cover"] = book.cover
-            try:
-                files["thumbnail"] = thumbnail(book.cover)
-            except (UnidentifiedImageError, OSError) as exc:
-                raise PublishError(f"the EPUB's cover image cannot be read ({exc})") from exc
+    book = books.get("epub")
+    if book is not None and book.cover:
+        files["cover"] = book.cover
+        try:
+            files["thumbnail"] = thumbnail(book.cover)
+        except (UnidentifiedImageError, OSError) as exc:
+            raise PublishError(f"the EPUB's cover image cannot be read ({exc})") from exc
 
     folder = day_dir(public, edition, day)
     previous = read_issue(folder)  # None: this day was never completely published

@@ -1,4 +1,5 @@
-"""``PUBLIC/<edition>/latest.pdf`` and ``latest.epub``: stable names for the newest issue.
+"""``PUBLIC/<edition>/latest.pdf``, ``latest.epub`` and ``latest.kepub.epub``: stable names
+for the newest issue.
 
 They are regular files, not symlinks, because static hosting differs on links
 (nginx follows them, Apache needs FollowSymLinks, object stores and many

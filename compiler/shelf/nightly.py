@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler.build import BuildResult, build
 from compiler.config import EditionConfig
@@ -43,6 +44,9 @@ from compiler.shelf.lock import EXIT_LOCKED, Locked, describe_os_error, shelf_lo
 from compiler.shelf.paths import DELIVERABLES, NIGHTLY_LOG, edition_dir
 from compiler.shelf.report import BuildReport, report_of
 from compiler.shelf.verify import verify_shelf
+
+if TYPE_CHECKING:
+    from compiler.ingest.run import IngestResult
 
 __all__ = ["EXIT_LOCKED", "EXIT_NOTHING_PUBLISHED", "EXIT_PUBLISHED", "EXIT_USAGE",
            "describe_failure", "night_stage_count", "publish", "run_nightly"]
@@ -65,6 +69,8 @@ class NightlyRun:
     """What the check before the build repaired (left by an earlier run that was killed)."""
     log_problem: str = ""
     """Why the night's line is not in nightly.log; empty when it is."""
+    ingest: IngestResult | None = None
+    """What ingest did, when the edition lists ``sources`` (it runs before the build)."""
 
 
 def default_day() -> date:
@@ -131,6 +137,12 @@ def _night(content: Path, public: Path, config: EditionConfig, day: date,
         return NightlyRun(EXIT_NOTHING_PUBLISHED, repaired=repaired, problem=(
             f"{public}: {left} problem{'s' if left != 1 else ''} left on the shelf that a "
             f"repair cannot fix — run `edition shelf verify {public}` to see what is wrong"))
+    ingested = None
+    if config.sources:
+        ingested, failed = _ingest(content, config)
+        if failed is not None:
+            failed.repaired = repaired
+            return failed
     if out_dir is not None:
         run = _build_and_publish(content, public, config, day, out_dir, progress, pool)
     else:
@@ -144,7 +156,27 @@ def _night(content: Path, public: Path, config: EditionConfig, day: date,
             run = _build_and_publish(content, public, config, day, Path(work.name), progress,
                                      pool)
     run.repaired = repaired
+    run.ingest = ingested
     return run
+
+
+def _ingest(content: Path, config: EditionConfig) -> tuple[IngestResult | None,
+                                                           NightlyRun | None]:
+    """The edition's sources into CONTENT before the build, pruned to what they list
+    tonight (stories an editor wrote by hand stay); a run that reads nothing
+    publishes nothing."""
+    from compiler.ingest.run import ingest
+
+    try:
+        result = ingest(list(config.sources), content, config, prune=True,
+                        base=config.path.parent if config.path else None)
+    except Exception as exc:
+        return None, NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
+                                problem=describe_failure(exc, content, content, "the ingest"))
+    if result.exit_code != EXIT_OK:
+        return result, NightlyRun(EXIT_NOTHING_PUBLISHED, ingest=result, problem=(
+            "ingest read no story from the edition's sources (see the lines above)"))
+    return result, None
 
 
 def _repair_shelf(public: Path) -> tuple[int, int]:

@@ -1,7 +1,8 @@
 """The OPDS 1.2 catalogue, so e-reader apps can subscribe to the shelf.
 
 One acquisition feed per edition (``PUBLIC/<edition>/opds.xml``) lists its
-issues newest first, each with cover, thumbnail and EPUB/PDF downloads. The
+issues newest first, each with cover, thumbnail and EPUB, PDF and Kobo KEPUB
+(``application/kepub+zip``) downloads. The
 root ``PUBLIC/opds.xml`` is that same acquisition feed when the shelf holds one
 edition, and a navigation feed pointing at each edition's feed when it holds
 several. Links are relative to the feed's own URL, so the shelf works under any
@@ -34,6 +35,8 @@ REL_IMAGE = "http://opds-spec.org/image"
 REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
 REL_ACQUISITION = "http://opds-spec.org/acquisition"
 SUMMARY_HEADLINES = 4
+TITLES = {"kepub": "Kobo KEPUB"}
+"""An acquisition link's title, when not the kind in capitals (PDF, EPUB)."""
 ROOT_ID = "urn:edition:shelf:catalog"
 
 
@@ -129,7 +132,8 @@ def _entry(feed, issue: Issue, prefix: str) -> None:
         if kind in issue.files:
             item = issue.files[kind]
             _link(entry, REL_ACQUISITION, day_href(prefix, issue.date, item.file),
-                  MEDIA_TYPES[kind], length=str(item.bytes), title=kind.upper())
+                  MEDIA_TYPES[kind], length=str(item.bytes),
+                  title=TITLES.get(kind, kind.upper()))
 
 
 def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> bytes:

@@ -19,6 +19,7 @@ from compiler.shelf.paths import (
     DELIVERABLES,
     FEED_FILE,
     LATEST_NAMES,
+    MEDIA_TYPES,
     PAGE_FILE,
     day_href,
     href,
@@ -27,8 +28,9 @@ from compiler.text.templates import DAYS, MONTHS, long_date
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_HEADLINES = 6
-LABELS = {"pdf": "PDF", "epub": "EPUB"}
-HINTS = {"pdf": "to print or read on a computer", "epub": "for e-readers and reading apps"}
+LABELS = {"pdf": "PDF", "epub": "EPUB", "kepub": "Kobo EPUB"}
+HINTS = {"pdf": "to print or read on a computer", "epub": "for e-readers and reading apps",
+         "kepub": "for Kobo e-readers (.kepub.epub)"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Download:
     hint: str
     href: str
     size: str
+    media_type: str
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ def issue_view(issue: Issue, prefix: str) -> IssueView:
         return day_href(prefix, issue.date, entry.file) if entry else None
 
     downloads = tuple(
-        Download(kind, LABELS[kind], HINTS[kind], link(kind), human_size(issue.files[kind].bytes))
+        Download(kind, LABELS[kind], HINTS[kind], link(kind), human_size(issue.files[kind].bytes),
+                 MEDIA_TYPES[kind])
         for kind in DELIVERABLES if kind in issue.files
     )
     day = issue.date

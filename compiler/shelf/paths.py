@@ -32,12 +32,14 @@ SUFFIXES = {
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "epub": "application/epub+zip",
+    "kepub": "application/kepub+zip",
     "cover": "image/jpeg",
     "thumbnail": "image/jpeg",
     "report": "application/json",
 }
-DELIVERABLES = ("pdf", "epub")
-"""What subscribers download; these get ``latest`` names and correction records."""
+DELIVERABLES = ("pdf", "epub", "kepub")
+"""What subscribers download; these get ``latest`` names and correction records. The
+KEPUB (``.kepub.epub``) is the EPUB with Kobo's markup (compiler/epub/kepub.py)."""
 LATEST_NAMES = {kind: f"latest.{SUFFIXES[kind]}" for kind in DELIVERABLES}
 
 _DIGITS = {4: re.compile(r"^\d{4}$"), 2: re.compile(r"^\d{2}$")}

@@ -50,7 +50,7 @@ def reader_digest(kind: str, data: bytes) -> str:
     bytes. Equal digests: the same edition for a reader; the same bytes always give the
     same digest, and a file that cannot be opened is hashed as bytes."""
     try:
-        if kind == "epub":
+        if kind in ("epub", "kepub"):  # the Kobo KEPUB is an EPUB, stamped alike
             return _epub_digest(data)
         if kind == "pdf":
             return _pdf_digest(data)

@@ -10,7 +10,7 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 from compiler.resources import FONTS_DIR
@@ -28,6 +28,9 @@ class Face:
         return FONTS_DIR / self.file
 
 
+FALLBACK = "Edition Fallback"
+FALLBACK_SYMBOLS = "Edition Fallback Symbols"
+
 FACES = (
     Face("Edition Serif", "NotoSerif-Regular.ttf"),
     Face("Edition Serif", "NotoSerif-Bold.ttf", 700),
@@ -40,7 +43,13 @@ FACES = (
     Face("Edition Sans Khmer", "NotoSansKhmer-Regular.ttf"),
     Face("Edition Sans Khmer", "NotoSansKhmer-Bold.ttf", 700),
     Face("Edition Symbols", "NotoSansMath-Regular.ttf"),
+    Face(FALLBACK, "NotoSansSymbols2-Regular.ttf"),
+    Face(FALLBACK_SYMBOLS, "NotoSansSymbols-Regular.ttf"),
 )
+"""Every stack in the layouts' CSS ends "Edition Symbols", FALLBACK, FALLBACK_SYMBOLS:
+the last faces draw only what the ones before them lack (bullets of nested lists, shapes,
+dingbats), in the PDF and on readers that fall back glyph by glyph. fonts/README.md says
+which face covers what and where each file comes from."""
 
 
 def font_face_css(url_for) -> str:
@@ -61,23 +70,6 @@ def font_face_css(url_for) -> str:
 def face_path(family: str, weight: int = 400) -> Path:
     return next(f.path for f in FACES if f.family == family and f.weight == weight
                 and f.style == "normal")
-
-
-@lru_cache(maxsize=1)
-def covered_codepoints() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for face in FACES:
-        points |= set(TTFont(str(face.path), lazy=True).getBestCmap())
-    return frozenset(points)
-
-
-def uncovered(text: str) -> str:
-    """Characters no bundled face can draw (they would print as empty boxes)."""
-    covered = covered_codepoints()
-    return "".join(sorted({ch for ch in text if ord(ch) not in covered and ch.isprintable()
-                           and ch not in "\u200b\u200c\u200d\u00ad"}))
 
 
 @cache

@@ -1,11 +1,13 @@
-"""Khmer word-break opportunities for the PDF renderer.
+"""Khmer word-break opportunities for the PDF and the EPUB.
 
 Khmer is written without spaces between words, and Pango (used by WeasyPrint)
 has no Khmer dictionary, so it finds no place to wrap a long Khmer line and
 the text runs off the page. ICU ships a Khmer dictionary; we use it to find
 word boundaries and mark them with U+200B ZERO WIDTH SPACE, which every line
-breaker honours. Only the PDF HTML gets the marks: inside an EPUB they would
-stop readers from finding words with the reader's search.
+breaker honours. The PDF's HTML gets them, and so does the text of the EPUB's
+pages: KOReader (libunibreak) and Kobo's Adobe renderer have no Khmer dictionary
+either. A search for one word still finds it (the marks sit between words);
+compiler/epub/package.py keeps them out of the nav and the metadata.
 
 Requires PyICU (``pip install PyICU``), which builds against the system ICU
 (Debian: ``apt-get install libicu-dev pkg-config``).

@@ -41,7 +41,8 @@ def long_date(day) -> str:
 
 
 def _breakable(value) -> Markup:
-    """Khmer word-break opportunities for print; the EPUB keeps clean searchable text."""
+    """Khmer word-break opportunities for print (the EPUB packer adds its own to the
+    pages' body text only, compiler/epub/package.py)."""
     text = value if isinstance(value, Markup) else Markup.escape(value)
     return Markup(khmer.break_html(str(text)))
 
@@ -87,6 +88,6 @@ def context(edition: Edition, links: Links) -> dict:
         "story_by_slug": edition.story_by_slug,
         "photo_url": links.photo,
         "story_url": links.story,
-        "top_stories": [s for s in edition.stories if s is not edition.lead][:6],
+        "top_stories": edition.cover_index(),
         "L": labels(config.language),
     }

@@ -209,7 +209,7 @@ def test_bad_stories_are_left_out_and_the_edition_is_still_written(bad_build):
     assert bad_build.returncode == 0, bad_build.stderr
     # Hidden entries (a layout cache) may sit beside the outputs; the outputs are these:
     assert sorted(p.name for p in bad_build.out.iterdir() if not p.name.startswith(".")) == sorted(
-        [f"{STEM}.pdf", f"{STEM}.epub", f"{STEM}.report.json"]
+        [f"{STEM}.pdf", f"{STEM}.epub", f"{STEM}.kepub.epub", f"{STEM}.report.json"]
     )
     assert "Traceback" not in bad_build.stderr
 
@@ -235,6 +235,8 @@ def test_warnings_are_reported_and_the_story_runs(bad_build, file, code):
 
 
 def test_pdf_and_epub_hold_the_good_stories_and_none_of_the_bad(bad_build):
+    from compiler.content.limits import shortened
+
     text = " ".join(pdftotext(bad_build.out / f"{STEM}.pdf").split())
     with zipfile.ZipFile(bad_build.out / f"{STEM}.epub") as epub:
         book = " ".join(
@@ -243,8 +245,11 @@ def test_pdf_and_epub_hold_the_good_stories_and_none_of_the_bad(bad_build):
             ).split()
         )
     for headline in GOOD.values():
-        assert headline in text
-        assert headline in book
+        # A headline over max_headline_chars (140) is kept, shortened at a word (S010).
+        shown = shortened(headline, 140)
+        assert shown in text
+        assert shown in book
+    assert LONG_HEADLINE not in text
     for case in BAD:
         if case.headline:
             assert case.headline not in text, case.file
@@ -270,7 +275,7 @@ def test_report_lists_included_and_left_out_stories_with_reasons(bad_build):
             assert entry["problems"][0]["line"] == lines_by_file[entry["file"]]
     warned = {(d["file"], d["code"]) for d in report["diagnostics"] if d["severity"] == "warning"}
     assert warned == {(f"stories/{file}", code) for file, code in WARNINGS}
-    assert set(report["outputs"]) == {"pdf", "epub"}
+    assert set(report["outputs"]) == {"pdf", "epub", "kepub"}
 
 
 # ---------- failures: nothing is written ----------

@@ -27,7 +27,7 @@ from support.hostile import qpdf_check
 
 DATE = "2026-11-25"
 KILLS = 8
-KINDS = ("pdf", "epub")
+KINDS = ("pdf", "epub", "kepub.epub")  # kepub.epub: the Kobo book beside the EPUB
 PUBLISHED = {kind: f"daily-{DATE}.{kind}" for kind in KINDS}
 REPORT = f"daily-{DATE}.report.json"
 

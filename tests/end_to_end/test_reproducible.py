@@ -1,8 +1,9 @@
 """Same content + same SOURCE_DATE_EPOCH -> the same bytes, whatever the clock, zone or locale.
 
-Three builds run at once in separate processes: two with the same SOURCE_DATE_EPOCH but a
-different TZ and LANG (they must be byte-identical), one with another SOURCE_DATE_EPOCH
-(its EPUB's dcterms:modified must move, proving the variable is used).
+The PDF, the EPUB and the Kobo KEPUB are all checked. Three builds run at once in separate
+processes: two with the same SOURCE_DATE_EPOCH but a different TZ and LANG (they must be
+byte-identical), one with another SOURCE_DATE_EPOCH (its EPUB's dcterms:modified must move,
+proving the variable is used).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def pdf_id(pdf: Path) -> list[bytes]:
         return [bytes(part) for part in doc.trailer.ID]
 
 
-@pytest.mark.parametrize("kind", ["pdf", "epub"])
+@pytest.mark.parametrize("kind", ["pdf", "epub", "kepub.epub"])
 def test_zone_and_locale_do_not_change_a_byte(builds, kind):
     first = output(builds, "utc", kind).read_bytes()
     second = output(builds, "phnom-penh", kind).read_bytes()
@@ -112,8 +113,9 @@ def test_pdf_id_and_epub_identifier_are_stable(builds):
     assert identifiers.pop().strip()
 
 
-def test_epub_zip_is_normalised(builds):
-    with zipfile.ZipFile(output(builds, "utc", "epub")) as archive:
+@pytest.mark.parametrize("kind", ["epub", "kepub.epub"])
+def test_epub_zip_is_normalised(builds, kind):
+    with zipfile.ZipFile(output(builds, "utc", kind)) as archive:
         infos = archive.infolist()
         assert infos[0].filename == "mimetype"
         assert infos[0].compress_type == zipfile.ZIP_STORED
@@ -122,7 +124,7 @@ def test_epub_zip_is_normalised(builds):
         assert {info.date_time for info in infos} == {zip_stamp(FIXED_EPOCH)}
         names = [info.filename for info in infos]
         assert len(names) == len(set(names))
-    raw = output(builds, "utc", "epub").read_bytes()
+    raw = output(builds, "utc", kind).read_bytes()
     assert raw[30:38] == b"mimetype"  # first local header, name right after it
 
 
@@ -130,8 +132,9 @@ def test_source_date_epoch_is_used(builds):
     def stamp(epoch: str) -> str:
         return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    assert modified(output(builds, "utc", "epub")) == stamp(FIXED_EPOCH)
-    assert modified(output(builds, "later", "epub")) == stamp(OTHER_EPOCH)
+    for kind in ("epub", "kepub.epub"):
+        assert modified(output(builds, "utc", kind)) == stamp(FIXED_EPOCH)
+        assert modified(output(builds, "later", kind)) == stamp(OTHER_EPOCH)
     with zipfile.ZipFile(output(builds, "later", "epub")) as archive:
         assert {info.date_time for info in archive.infolist()} == {zip_stamp(OTHER_EPOCH)}
 
@@ -154,6 +157,7 @@ def test_no_temporary_paths_in_the_outputs(builds, tmp_path):
         top = str(builds[name].parent).encode()
         assert top not in pdf_all_bytes(output(builds, name, "pdf"), tmp_path)
         assert b"/tmp/" not in pdf_all_bytes(output(builds, name, "pdf"), tmp_path)
-        with zipfile.ZipFile(output(builds, name, "epub")) as archive:
-            for entry in archive.namelist():
-                assert top not in archive.read(entry), entry
+        for kind in ("epub", "kepub.epub"):
+            with zipfile.ZipFile(output(builds, name, kind)) as archive:
+                for entry in archive.namelist():
+                    assert top not in archive.read(entry), entry

@@ -153,7 +153,8 @@ def story_files(book: Book) -> dict[str, str]:
             name = book.href(item.get("href"))
             root = book.xml(name)
             if root.find(".//x:article[@class='story']", NS) is not None:
-                found[root.find(".//x:h1", NS).text] = name
+                # the headline as written: U+200B only marks Khmer word breaks
+                found[root.find(".//x:h1", NS).text.replace(ZWSP, "")] = name
     return found
 
 
@@ -238,13 +239,26 @@ def test_each_story_document_carries_its_language(book):
         assert root.get("lang") == language, headline
 
 
-def test_khmer_text_is_intact_and_free_of_break_marks(book):
-    root = book.xml(story_files(book)[KHMER])
-    text = "".join(root.itertext())
-    assert KHMER_BODY in text
+def test_khmer_text_is_intact_and_breaks_only_between_khmer_letters_of_the_body(book):
+    """U+200B marks Khmer word boundaries for dictionary-less readers (KOReader, Kobo's
+    Adobe renderer): in the body's text only, never in the head, an attribute, the nav,
+    the NCX or the package."""
+    name = story_files(book)[KHMER]
+    root = book.xml(name)
+    text = "".join(root.find("x:body", NS).itertext())
+    assert ZWSP in text
+    assert KHMER_BODY in text.replace(ZWSP, "")
+    khmer = re.compile("[\u1780-\u17ff]")
+    for before, after in re.findall(f"(.)?{ZWSP}(.)?", text):
+        assert khmer.match(before or "") and khmer.match(after or ""), (before, after)
+    assert ZWSP not in root.findtext("x:head/x:title", namespaces=NS)
+    for element in root.iter():
+        assert not any(ZWSP in value for value in element.attrib.values()), element.tag
     for item in book.manifest():
-        if item.get("media-type") == "application/xhtml+xml":
+        if item.get("media-type") != "application/xhtml+xml" or \
+                "nav" in (item.get("properties") or "").split():
             assert ZWSP.encode() not in book.read(book.href(item.get("href"))), item.get("href")
+    assert ZWSP.encode() not in book.read(book.opf_path)
 
 
 def test_photos_are_downscaled_to_1600_pixels_and_have_alt_text(book):
@@ -392,5 +406,5 @@ def test_opf_metadata(book):
 
 def test_sample_epub_passes_epubcheck_without_errors_or_warnings(sample_build):
     out, _ = sample_build
-    (path,) = out.glob("*.epub")
+    (path,) = out.glob("*-????-??-??.epub")
     assert_epubcheck_clean(path)

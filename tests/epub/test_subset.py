@@ -42,7 +42,9 @@ def test_subset_shapes_every_paragraph_like_the_full_face(face):
     cmap = hb.Font(hb.Face(full))
     # Paragraphs the face can set whole (others fall back to another face).
     covered = [p for p in PARAGRAPHS if all(cmap.get_nominal_glyph(ord(c)) for c in p)]
-    assert covered or face == "NotoSansMath-Regular.ttf"
+    # The maths and fallback faces only fill gaps: no sample paragraph is theirs alone.
+    assert covered or face in {"NotoSansMath-Regular.ttf", "NotoSansSymbols-Regular.ttf",
+                               "NotoSansSymbols2-Regular.ttf"}
     assert [p for p in covered if _shaped(full, p) != _shaped(subset, p)] == []
 
 

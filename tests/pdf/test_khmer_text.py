@@ -94,6 +94,7 @@ def test_khmer_text_round_trips_from_the_epub(khmer_build):
         story = archive.read("EPUB/story-long.xhtml").decode("utf-8")
     root = etree.fromstring(story.encode())
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "km"
-    assert "\u200b" not in story
-    text = unicodedata.normalize("NFC", unescape("".join(root.itertext())))
+    # Word-break marks for dictionary-less readers (KOReader, Kobo); the words are intact.
+    assert "\u200b" in story
+    text = unicodedata.normalize("NFC", unescape("".join(root.itertext())).replace("\u200b", ""))
     assert unicodedata.normalize("NFC", paragraph) in re.sub(r"\s+", " ", text)

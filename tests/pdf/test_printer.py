@@ -73,6 +73,9 @@ class Built:
     stderr: str
 
 
+WEBSITE = "https://news.example.org"
+
+
 def write_edition(folder: Path, name: str, **fields) -> Path:
     lines = [
         "[edition]",
@@ -80,7 +83,7 @@ def write_edition(folder: Path, name: str, **fields) -> Path:
         f'publisher = "{PUBLISHER}"',
         f"sections = {list(SECTIONS)!r}".replace("'", '"'),
         'outputs = ["pdf"]',
-        'website = "https://news.example.org"',
+        f'website = "{WEBSITE}"',
     ]
     lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
     path = folder / f"{name}.toml"
@@ -282,18 +285,21 @@ def test_bookmark_titles_carry_no_invisible_break_marks(built):
 def test_see_also_gives_the_page_where_the_story_is(built):
     marks = outline(built.pdf)
     pages = story_pages(marks)
-    text = norm(pdftotext(built.pdf))
-    found = re.findall(r"See also: (.+?), page (\d+)", text)
+    found = []  # (headline, page it names, page it stands on): "this page" names its own
+    for number in range(1, max(pages.values()) + 2):
+        text = norm(page_text(built.pdf, number))
+        for headline, named in re.findall(r"See also: (.+?), (?:page (\d+)|this page)", text):
+            found.append((headline, int(named) if named else number, number))
     # lead -> port, market; port -> lead; summit -> khmer. The lead's link to itself is dropped.
     assert len(found) == 4, found
-    latin = {(headline, int(page)) for headline, page in found if headline.isascii()}
+    latin = {(headline, page) for headline, page, _ in found if headline.isascii()}
     assert {headline for headline, _ in latin} == {PORT, MARKET, LEAD}
     for headline, page in latin:
         assert page == pages[headline]
         assert headline in norm(page_text(built.pdf, page))
-    (khmer_page,) = [int(page) for headline, page in found if not headline.isascii()]
+    (khmer_page,) = [page for headline, page, _ in found if not headline.isascii()]
     assert khmer_page == pages[norm(KHMER)]
-    assert text.count(f"See also: {LEAD}") == 1
+    assert sum(1 for headline, _, _ in found if headline == LEAD) == 1
 
 
 def test_contents_page_numbers_match_where_stories_are(built):
@@ -339,7 +345,8 @@ def test_more_stories_lists_headlines_teasers_and_links(built):
         if url:
             assert url in text
     assert "Another teaser." not in text  # the second entry for the same url was a duplicate
-    assert sorted(uris(built.pdf, more.page, last)) == sorted({DROUGHT[2], BUSES[2]})
+    # The stories' own addresses, and the newsroom's site named in the heading.
+    assert sorted(uris(built.pdf, more.page, last)) == sorted({DROUGHT[2], BUSES[2], WEBSITE})
     pages = story_pages(marks)
     for headline in (LEAD, MARKET, PORT):
         assert f"{headline}, page {pages[headline]}" in text

@@ -63,8 +63,8 @@ def test_each_day_gets_a_dated_folder_with_every_file(shelf, builds):
         folder = day_folder(shelf.public, day)
         stem = f"daily-{day.isoformat()}"
         assert sorted(p.name for p in folder.iterdir()) == sorted(
-            [f"{stem}.pdf", f"{stem}.epub", f"{stem}.report.json", f"{stem}.cover.jpg",
-             f"{stem}.thumb.jpg", "issue.json"])
+            [f"{stem}.pdf", f"{stem}.epub", f"{stem}.kepub.epub", f"{stem}.report.json",
+             f"{stem}.cover.jpg", f"{stem}.thumb.jpg", "issue.json"])
         assert json.loads((folder / f"{stem}.report.json").read_bytes())["exit_code"] == 0
         with Image.open(folder / f"{stem}.thumb.jpg") as thumb:
             assert thumb.format == "JPEG" and thumb.width == 300
@@ -72,19 +72,19 @@ def test_each_day_gets_a_dated_folder_with_every_file(shelf, builds):
         assert (folder / f"{stem}.cover.jpg").read_bytes() == epub.read("EPUB/images/cover.jpg")
     for day in (DAYS[0], DAYS[2]):
         stem = f"daily-{day.isoformat()}"
-        for kind in ("pdf", "epub", "report.json"):
+        for kind in ("pdf", "epub", "kepub.epub", "report.json"):
             assert (day_folder(shelf.public, day) / f"{stem}.{kind}").read_bytes() == \
                 (builds.out[day] / f"{stem}.{kind}").read_bytes()
     edition = {p.name for p in (shelf.public / "daily").iterdir()}
-    assert edition == {"2026", "2027", "latest.pdf", "latest.epub", "opds.xml", "index.html",
-                       "corrections.json", ".latest"}
+    assert edition == {"2026", "2027", "latest.pdf", "latest.epub", "latest.kepub.epub",
+                       "opds.xml", "index.html", "corrections.json", ".latest"}
     assert os.readlink(shelf.public / "daily" / ".latest") == DAYS[2].strftime("%Y/%m/%d")
     assert not [p for p in shelf.public.rglob("*.tmp")]
 
 
 def test_latest_names_the_newest_date_after_a_correction_of_an_older_one(shelf, builds):
     newest = day_folder(shelf.public, DAYS[2])
-    for kind in ("pdf", "epub"):
+    for kind in ("pdf", "epub", "kepub.epub"):
         latest = shelf.public / "daily" / f"latest.{kind}"
         assert latest.is_file() and not latest.is_symlink()
         assert os.path.samefile(latest, newest / f"daily-{DAYS[2]}.{kind}")
@@ -184,7 +184,7 @@ def test_a_build_still_being_written_is_refused_and_nothing_changes(builds, tmp_
 def copy_build(builds, out, day, as_day=None):
     """The out folder of ``day``'s build, its files named as ``as_day``'s; the report as a dict."""
     out.mkdir()
-    for kind in ("pdf", "epub", "report.json"):
+    for kind in ("pdf", "epub", "kepub.epub", "report.json"):
         data = (builds.out[day] / f"daily-{day}.{kind}").read_bytes()
         (out / f"daily-{as_day or day}.{kind}").write_bytes(data)
     return json.loads((out / f"daily-{as_day or day}.report.json").read_bytes())
@@ -201,8 +201,8 @@ def test_the_build_must_be_the_edition_of_the_date_given(builds, tmp_path):
                                            f"daily-{DAYS[2]}.pdf; check --date"):
         publish_day(builds, tmp_path / "public", DAYS[2], out=out)
     # Even a report that names the right files cannot pass another day's EPUB off.
-    for kind in ("pdf", "epub"):
-        report["outputs"][kind]["file"] = f"daily-{DAYS[2]}.{kind}"
+    for kind, suffix in (("pdf", "pdf"), ("epub", "epub"), ("kepub", "kepub.epub")):
+        report["outputs"][kind]["file"] = f"daily-{DAYS[2]}.{suffix}"
     write_report(out, DAYS[2], report)
     with pytest.raises(PublishError, match=f"edition of {DAYS[0]}, not {DAYS[2]}"):
         publish_day(builds, tmp_path / "public", DAYS[2], out=out)
@@ -309,3 +309,28 @@ def test_publish_command_exit_codes(builds, tmp_path):
         locked = run_cli(*args, "--date", DAYS[0])
     assert locked.returncode == 75
     assert ".nightly.lock" in locked.stderr and "try again" in locked.stderr
+
+
+def test_the_kobo_book_is_published_and_verified_like_the_epub(builds, tmp_path):
+    from compiler.shelf.verify import verify_shelf
+
+    public = tmp_path / "public"
+    publish_day(builds, public, DAYS[0])
+    stem = f"daily-{DAYS[0]}"
+    dated = day_folder(public, DAYS[0]) / f"{stem}.kepub.epub"
+    latest = public / "daily" / "latest.kepub.epub"
+    assert dated.read_bytes() == (builds.out[DAYS[0]] / f"{stem}.kepub.epub").read_bytes()
+    assert os.path.samefile(latest, dated)
+    assert issue_json(public, DAYS[0])["files"]["kepub"]["file"] == f"{stem}.kepub.epub"
+    assert verify_shelf(public).findings == []
+
+    latest.unlink()
+    latest.write_bytes(b"not the newest issue")
+    (finding,) = verify_shelf(public).findings
+    assert finding.path == latest and "newest issue" in finding.problem
+    assert verify_shelf(public, repair=True).ok and os.path.samefile(latest, dated)
+
+    dated.unlink()
+    dated.write_bytes(b"damaged")
+    problems = [f.problem for f in verify_shelf(public).findings if f.path == dated]
+    assert problems and "sha256" in problems[0]

@@ -102,8 +102,9 @@ def test_each_entry_has_summary_author_covers_and_both_downloads(shelves):
         (thumb,) = found["http://opds-spec.org/image/thumbnail"]
         assert image.get("type") == thumb.get("type") == "image/jpeg"
         acquisitions = found["http://opds-spec.org/acquisition"]
-        assert sorted(a.get("type") for a in acquisitions) == [
-            "application/epub+zip", "application/pdf"]
+        assert [a.get("type") for a in acquisitions] == [  # e-readers take the first
+            "application/epub+zip", "application/pdf", "application/kepub+zip"]
+        assert acquisitions[2].get("href").endswith(".kepub.epub")
         for link in [image, thumb, *acquisitions]:
             href = link.get("href")
             assert not href.startswith(("/", "http:", "https:", "file:")), href
@@ -123,7 +124,7 @@ def test_feedparser_reads_the_catalogue_without_complaint(shelves):
     assert newest.summary.startswith(LEADS[DAYS[2]])
     assert newest.author == "Test Newsroom"
     types = {link.type for link in newest.links if link.rel == "http://opds-spec.org/acquisition"}
-    assert types == {"application/epub+zip", "application/pdf"}
+    assert types == {"application/epub+zip", "application/pdf", "application/kepub+zip"}
     # Relative links resolve against the feed's own address.
     base = "https://news.example/shelf/opds.xml"
     epub = next(link.href for link in newest.links if link.type == "application/epub+zip")

@@ -200,10 +200,12 @@ def test_files_are_served_with_the_types_the_docs_name(shelf):
     expected = {
         day_url(day, "pdf"): "application/pdf",
         day_url(day, "epub"): "application/epub+zip",
+        day_url(day, "kepub.epub"): "application/kepub+zip",  # the Kobo book: by its name
         day_url(day, "cover.jpg"): "image/jpeg",
         day_url(day, "thumb.jpg"): "image/jpeg",
         "/daily/latest.pdf": "application/pdf",
         "/daily/latest.epub": "application/epub+zip",
+        "/daily/latest.kepub.epub": "application/kepub+zip",
         "/opds.xml": OPDS,  # acquisition or navigation: depends on the editions on the shelf
         "/daily/opds.xml": f"{OPDS};kind=acquisition",
         "/": "text/html; charset=utf-8",
@@ -261,7 +263,7 @@ def test_a_corrected_day_is_not_served_stale(shelf):
 def test_latest_downloads_under_its_dated_name_and_follows_the_night(shelf):
     server, public = shelf.server, shelf.public
     newest = max(DAYS[:2])
-    for kind in ("pdf", "epub"):
+    for kind in ("pdf", "epub", "kepub.epub"):
         response = server.get(f"/daily/latest.{kind}")
         assert response.status == 200
         assert response.headers["Content-Disposition"] == \
@@ -273,7 +275,7 @@ def test_latest_downloads_under_its_dated_name_and_follows_the_night(shelf):
         assert head.headers["Content-Disposition"] == response.headers["Content-Disposition"]
 
     shelf.publish(DAYS[2])  # the next night, with nginx running and not reloaded
-    for kind in ("pdf", "epub"):
+    for kind in ("pdf", "epub", "kepub.epub"):
         response = server.get(f"/daily/latest.{kind}")
         assert response.headers["Content-Disposition"] == \
             f'attachment; filename="daily-{DAYS[2].isoformat()}.{kind}"'
@@ -285,13 +287,15 @@ def test_without_the_hint_latest_is_still_served_named_by_its_edition(shelf, tmp
     config, out = weekly_build(tmp_path_factory)
     shelf.publish(DAYS[2], out=out, config=config, edition="weekly")
     (shelf.public / "weekly" / LATEST_HINT).unlink(missing_ok=True)  # a copy made without it
-    for kind in ("pdf", "epub"):
+    for kind in ("pdf", "epub", "kepub.epub"):
         response = shelf.server.get(f"/weekly/latest.{kind}")
         assert response.status == 200
         assert response.headers["Content-Disposition"] == \
             f'attachment; filename="weekly-latest.{kind}"'
         assert response.headers["Cache-Control"] == "no-cache"
         assert response.body == (shelf.public / "weekly" / f"latest.{kind}").read_bytes()
+    assert shelf.server.get("/weekly/latest.kepub.epub").headers["Content-Type"] == \
+        "application/kepub+zip"
 
 
 def test_newsroom_and_temporary_files_are_not_served(shelf):
@@ -321,6 +325,7 @@ def test_newsroom_and_temporary_files_are_not_served(shelf):
         day_url(DAYS[0], "REPORT.JSON"),
         f"/daily/{LATEST_HINT}/daily-{DAYS[1].isoformat()}.pdf",  # the hint is no way in
         "/.latest-file/daily/latest.pdf",  # nor is the internal name of undated latest.*
+        "/.latest-file/daily/latest.kepub.epub",  # its nested location is internal too
         "/.publishing/",
         f"/daily/{DAYS[0]:%Y/%m}/",  # no listings
     ]

@@ -27,10 +27,12 @@ from support.shelf import DAYS, env_epoch, fill_content, shelf_builds, write_edi
 SUMMARY = re.compile(
     r"^2025-11-25T00:00:00Z daily (?P<date>\d{4}-\d\d-\d\d): (?P<stories>\d+) stories in, "
     r"(?P<left>\d+) left out, (?P<pages>\d+) pages, PDF \d+(\.\d)? (kB|MB), "
-    r"EPUB \d+(\.\d)? (kB|MB), \d+\.\d s(, repaired (?P<repaired>\d+))?, "
+    r"EPUB \d+(\.\d)? (kB|MB), KEPUB \d+(\.\d)? (kB|MB), \d+\.\d s"
+    r"(, repaired (?P<repaired>\d+))?, "
     r"(?P<status>new|correction|unchanged)$")
 STAGES = ["Checking the shelf", "Reading stories", "Laying out the PDF digest",
-          "Packing the EPUB", "Writing the files", "Publishing to the shelf", "Done"]
+          "Packing the EPUB", "Packing the Kobo KEPUB", "Writing the files",
+          "Publishing to the shelf", "Done"]
 
 
 @pytest.fixture(scope="module")

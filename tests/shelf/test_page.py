@@ -50,11 +50,13 @@ def check_page(doc, public) -> None:
     """What must be in the page, whether parsed from the file or dumped by a browser."""
     newest = DAYS[2]
     hrefs = [a.get("href") for a in doc.iter("a")]
-    for kind, label in (("pdf", "PDF"), ("epub", "EPUB")):
+    for kind, label in (("pdf", "PDF"), ("epub", "EPUB"), ("kepub.epub", "Kobo EPUB")):
         button = next(a for a in doc.iter("a") if a.get("href") == day_file(newest, kind)
                       and "button" in (a.get("class") or ""))
         text = " ".join(button.text_content().split())
         assert f"Download {label}" in text and expected_size(public, newest, kind) in text
+        if kind == "kepub.epub":
+            assert button.get("type") == "application/kepub+zip"
         for day in DAYS:
             assert day_file(day, kind) in hrefs
             assert (public / day_file(day, kind)).is_file()

@@ -44,7 +44,9 @@ def build(content: Path, out: Path, epoch: str) -> dict[str, bytes]:
     result = run_cli("build", content, "--out", out, "--date", DATE, "--quiet",
                      env={"SOURCE_DATE_EPOCH": epoch})
     assert result.returncode == 0, result.stderr
-    return {kind: (out / f"daily-{DATE}.{kind}").read_bytes() for kind in ("pdf", "epub")}
+    suffixes = {"pdf": "pdf", "epub": "epub", "kepub": "kepub.epub"}
+    return {kind: (out / f"daily-{DATE}.{suffix}").read_bytes()
+            for kind, suffix in suffixes.items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def builds(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     return made
 
 
-@pytest.mark.parametrize("kind", ["pdf", "epub"])
+@pytest.mark.parametrize("kind", ["pdf", "epub", "kepub"])
 def test_a_rerun_at_another_time_is_the_same_for_readers(builds, kind):
     first, rerun = builds["original"][kind], builds["rerun"][kind]
     assert hashlib.sha256(first).digest() != hashlib.sha256(rerun).digest(), \
@@ -67,7 +69,7 @@ def test_a_rerun_at_another_time_is_the_same_for_readers(builds, kind):
     assert reader_digest(kind, first) == reader_digest(kind, rerun)
 
 
-@pytest.mark.parametrize("kind", ["pdf", "epub"])
+@pytest.mark.parametrize("kind", ["pdf", "epub", "kepub"])
 @pytest.mark.parametrize("variant", ["body", "caption", "headline"])
 def test_a_changed_word_is_a_different_edition(builds, kind, variant):
     assert reader_digest(kind, builds[variant][kind]) != reader_digest(kind,

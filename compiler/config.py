@@ -49,7 +49,7 @@ class EditionConfig:
     """Photo captions longer than this are shortened the same way."""
     max_teaser_chars: int = 400
     """Related entries' teasers longer than this are shortened the same way."""
-    stories_per_run: int = 4
+    stories_per_run: int = 3
     """The PDF prints a section's stories in runs of this many, each starting a new
     page. A correction lays out only its story's run again, so smaller runs make
     corrections cheaper, at the cost of part-empty pages; 0 prints every section

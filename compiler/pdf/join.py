@@ -3,9 +3,9 @@
 Each part is a complete PDF/UA document from WeasyPrint. Joining keeps every
 part's structure elements under a single Document element, renumbers the
 parent-tree keys of pages and annotations, rebuilds the named destinations
-from the anchors that really live in each part, and writes one outline. Then
-``tagging.finish`` puts right what WeasyPrint's tags lack for PDF/UA-1 (running
-heads as artifacts, links, subset tags, ...) on the whole, once.
+from the anchors that really live in each part, and writes one outline. What
+WeasyPrint's tags lack for PDF/UA-1 (running heads as artifacts, links, subset tags,
+...) was put right in each part as its worker wrote it (``tagging.finish``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from datetime import datetime
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from compiler.pdf import tagging
 from compiler.pdf.typeset import TypesetPart
 
 
@@ -104,7 +103,6 @@ def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: lis
     out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
     _write_outline(out, bookmarks, destinations)
     out.Root.PageMode = Name.UseOutlines
-    tagging.finish(out, _titles(bookmarks))
 
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, compress_streams=True,
@@ -115,7 +113,7 @@ def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: lis
     return buffer.getvalue()
 
 
-def _titles(bookmarks: list[Bookmark]) -> dict[str, str]:
+def link_titles(bookmarks: list[Bookmark]) -> dict[str, str]:
     """Anchor -> its bookmark's title (a headline, a section): what a link there leads to."""
     titles: dict[str, str] = {}
     stack = list(bookmarks)

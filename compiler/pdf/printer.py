@@ -26,7 +26,7 @@ from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, holes
 from compiler.pdf.jobs import PROBE, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
-from compiler.pdf.join import Bookmark, merge_parts
+from compiler.pdf.join import Bookmark, link_titles, merge_parts
 from compiler.pdf.parts import (
     FRONT_ANCHORS,
     PART_TIMESTAMP,
@@ -78,6 +78,7 @@ class _NumbersMoved(Exception):
 
 def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
          work_dir: Path) -> TypesetJob:
+    titles = link_titles(_bookmarks(edition))
     return TypesetJob(
         html=part_html(edition, part, photo_url, pages, width),
         stylesheets=tuple(part_stylesheets(edition, first_page, part)),
@@ -85,6 +86,8 @@ def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page:
         roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
         named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
         allowed_hosts=edition.config.allowed_hosts,
+        titles=tuple(sorted((anchor, titles[anchor]) for anchor in
+                            {*part.anchors, *part.foreign_anchors} if anchor in titles)),
     )
 
 

@@ -1,9 +1,10 @@
-"""The joined PDF's tags put right for PDF/UA-1, in one cheap pass over the structure.
+"""A part's tags put right for PDF/UA-1, in one cheap pass over its structure.
 
 WeasyPrint tags each part well enough for its own checker but leaves six things that
 PDF/UA validators (``page-validation``, ``outloud``) and screen readers trip on. Each is
-fixed here on the joined PDF with pikepdf, after the join and before it is saved, in a
-few hundredths of a second per 20 pages (figures in docs/accessibility.md):
+fixed here with pikepdf on each part's PDF as its worker writes it (pdf/typeset.py), so
+the work is shared between the workers and cached with the part, and the join only
+keeps it (a few hundredths of a second per 20 pages; figures in docs/accessibility.md):
 
 - **Running heads and folios** (CSS margin boxes) are marked content whose structure
   elements WeasyPrint keeps out of the tree (its issue #1836: PDF 1.7 has no Artifact
@@ -23,7 +24,8 @@ few hundredths of a second per 20 pages (figures in docs/accessibility.md):
   what the link fix leaves empty, and empty list items, are removed (``_prune``).
 - **Subset tags** (ISO 32000-1 §9.6.4): each part subsets a face under the same tag,
   so the joined PDF had one tag for several font programs. Each program is named from a
-  hash of its bytes (``_subset_tags``): deterministic, so the PDF stays byte-reproducible.
+  hash of its bytes (``_subset_tags``): the same in every part, so programs stay apart
+  in the joined PDF, and the PDF stays byte-reproducible.
 - **Khmer glyphs** with an empty ToUnicode entry get the text they stand for
   (``compiler.pdf.tounicode``).
 """

@@ -27,6 +27,8 @@ PX_TO_PT = 0.75
 _FETCHERS: WeakKeyDictionary = WeakKeyDictionary()
 """Laid-out document -> the fetcher it was laid out with: writing fetches too
 (attachments), under the same guard. Kept beside WeasyPrint's Document, not on it."""
+_TITLES: WeakKeyDictionary = WeakKeyDictionary()
+"""Laid-out document -> its job's link titles, for the tags put right as it is written."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,14 @@ class TypesetJob:
     roots: tuple[Path, ...]
     named: tuple[tuple[str, Path], ...]
     allowed_hosts: tuple[str, ...]
+    titles: tuple[tuple[str, str], ...] = ()
+    """Anchor -> what a link there leads to (a headline, a section), for each anchor the
+    part links to: the tags' link descriptions (pdf/tagging.py)."""
 
     def key(self, fingerprint: str) -> str:
         roots = tuple(str(r) for r in self.roots)
         payload = (self.html, self.stylesheets, self.base_url, roots, self.allowed_hosts,
-                   fingerprint)
+                   self.titles, fingerprint)
         return hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
 
 
@@ -146,6 +151,7 @@ def typeset_part(job: TypesetJob):
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
     _FETCHERS[document] = fetcher
+    _TITLES[document] = dict(job.titles)
     anchors: dict[str, tuple[int, float, float]] = {}
     for index, page in enumerate(document.pages):
         height = page.height * PX_TO_PT
@@ -170,7 +176,24 @@ def write_part(document, numbers: dict[str, int] | None = None, first_page: int 
         data = document.write_pdf(pdf_variant="pdf/ua-1", custom_metadata=True,
                                   attachments=[])
     problems = [diag("R003", url) for url in fetcher.refused[refused:]]
-    return data, problems + _errors(collector)
+    return _tagged(data, _TITLES[document]), problems + _errors(collector)
+
+
+def _tagged(data: bytes, titles: dict[str, str]) -> bytes:
+    """The part's tags put right for PDF/UA-1 (pdf/tagging.py) here, in the worker, so
+    the work is shared between the workers and cached with the written part: the join
+    and a correction's unchanged parts cost nothing more."""
+    import io
+
+    import pikepdf
+
+    from compiler.pdf import tagging
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tagging.finish(pdf, titles)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 def _errors(collector: _Collector) -> list[Diagnostic]:

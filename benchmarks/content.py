@@ -441,8 +441,10 @@ def _external(k: int) -> dict:
             "url": f"{SITE}/{section.lower()}/{slug}-{k}"}
 
 
-def make_edition(root: Path, stories: int, photo_cache: Path, seed: int = 2026) -> dict:
-    """Write CONTENT (stories/*.md and images/) for an edition of `stories` stories."""
+def make_edition(root: Path, stories: int, photo_cache: Path, seed: int = 2026,
+                 photos: bool = True) -> dict:
+    """Write CONTENT (stories/*.md and images/) for an edition of `stories` stories;
+    ``photos=False``: none at all (a shorter day of the same stories, for corrections)."""
     if root.exists():
         shutil.rmtree(root)
     (root / "stories").mkdir(parents=True)
@@ -461,7 +463,7 @@ def make_edition(root: Path, stories: int, photo_cache: Path, seed: int = 2026) 
         else:
             headline = _fill(rng.choice(HEADLINES[section]), rng, section)
         photo = None
-        if i == 0 or rng.random() < 0.5:
+        if photos and (i == 0 or rng.random() < 0.5):
             photo = PORTRAIT if rng.random() < 0.2 else LANDSCAPE
         plans.append(Plan(i, f"story-{i:03d}", headline, section, "km" if khmer else "en", photo))
 

@@ -19,7 +19,7 @@ from compiler.config import EditionConfig
 from compiler.content.assemble import assemble, without_stories
 from compiler.content.photos import decoded_before
 from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
-from compiler.epub.devices import finish_books, pack_books
+from compiler.epub.devices import BOOKS, finish_book, pack_books
 from compiler.epub.kindle import preflight
 from compiler.files import atomic_write, remove_temporaries
 from compiler.memory import give_back
@@ -178,19 +178,18 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
             outputs["pdf"] = printed.pdf
             lap("pdf")
         if epub_job is not None:
-            # The books are packed; the print page numbers go into their page-lists here.
-            progress.stage("Packing the EPUB" if "epub" in books_wanted else
-                           "Packing the Kobo KEPUB")
+            # The books were packed meanwhile; the print pages go into their page-lists.
             try:
-                books = finish_books(epub_job.result(), edition, anchor_pages, result.pages)
+                packed = epub_job.result()
+                for kind in sorted(books_wanted):
+                    progress.stage(BOOKS[kind])
+                    outputs[kind] = finish_book(packed[kind], edition, anchor_pages,
+                                                result.pages)
             except Exception as exc:
                 result.diagnostics.append(diag("R004", f"EPUB: {type(exc).__name__}: {exc}"))
                 return result
-            if books_wanted == {"epub", "kepub"}:
-                progress.stage("Packing the Kobo KEPUB")
-            outputs.update((kind, books[kind]) for kind in sorted(books_wanted))
             if "epub" in books_wanted:
-                kindle = preflight(books["epub"])
+                kindle = preflight(outputs["epub"])
                 result.send_to_kindle = kindle.as_dict()
                 result.diagnostics += kindle.diagnostics()
             lap("epub")

@@ -105,11 +105,11 @@ def _probe(path: Path, decoded: frozenset[str] = frozenset()
         return (0, 0), ("P004", f"file is over {MAX_FILE_BYTES // 2**20} MB"), ""
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    size, problem = _check(data, decode=digest not in decoded)
+    size, problem = check_photo(data, decode=digest not in decoded)
     return size, problem, digest
 
 
-def _check(data: bytes, decode: bool = True) -> tuple[tuple[int, int], tuple[str, str] | None]:
+def check_photo(data: bytes, decode: bool = True) -> tuple[tuple[int, int], tuple[str, str] | None]:
     if not data:
         return (0, 0), ("P003", "the file is empty (0 bytes)")
     try:

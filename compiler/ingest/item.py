@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -117,3 +118,16 @@ class Note:
     detail: str = ""
     item: str = ""
     """The item it is about (its id, or its place in the source); empty: the source."""
+
+
+def read_objects(entries: list, what: str, make: Callable[[dict, int], Item]
+                 ) -> tuple[list[Item], list[Note]]:
+    """Each object of a JSON source made an Item by ``make(entry, place)``; anything else
+    in the list is noted (I011, "not a <what> object") and the rest still arrive."""
+    items, notes = [], []
+    for index, entry in enumerate(entries, 1):
+        if isinstance(entry, dict):
+            items.append(make(entry, index))
+        else:
+            notes.append(Note("I011", f"not {what} object", f"item {index}"))
+    return items, notes

@@ -6,7 +6,16 @@ to each item; both versions are read.
 
 from __future__ import annotations
 
-from compiler.ingest.item import Item, Note, Picture, first_text, parse_time, plain, text_to_html
+from compiler.ingest.item import (
+    Item,
+    Note,
+    Picture,
+    first_text,
+    parse_time,
+    plain,
+    read_objects,
+    text_to_html,
+)
 
 
 def read(document, url: str) -> tuple[list[Item], list[Note]]:
@@ -14,12 +23,9 @@ def read(document, url: str) -> tuple[list[Item], list[Note]]:
         return [], [Note("I011", "JSON Feed without an items list")]
     language = first_text(document.get("language"))
     feed_authors = _authors(document)
-    items, notes = [], []
-    for index, entry in enumerate(document["items"], 1):
-        if not isinstance(entry, dict):
-            notes.append(Note("I011", "not an item object", f"item {index}"))
-            continue
-        items.append(Item(
+
+    def item(entry: dict, index: int) -> Item:
+        return Item(
             id=first_text(str(entry.get("id") or ""), entry.get("url")) or f"item-{index}",
             title=plain(entry.get("title")),
             body_html=first_text(entry.get("content_html"))
@@ -33,8 +39,9 @@ def read(document, url: str) -> tuple[list[Item], list[Note]]:
             language=first_text(entry.get("language"), language),
             url=first_text(entry.get("url"), entry.get("external_url")),
             picture=_picture(entry),
-        ))
-    return items, notes
+        )
+
+    return read_objects(document["items"], "an item", item)
 
 
 def _authors(entry: dict) -> str:

@@ -24,6 +24,7 @@ from compiler.ingest.item import (
     first_text,
     parse_time,
     plain,
+    read_objects,
     text_to_html,
 )
 
@@ -35,13 +36,7 @@ _WITHDRAWN = {"canceled", "cancelled", "withheld"}
 
 def read(document, url: str) -> tuple[list[Item], list[Note]]:
     entries = document if isinstance(document, list) else [document]
-    items, notes = [], []
-    for index, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            notes.append(Note("I011", "not a ninjs object", f"item {index}"))
-            continue
-        items.append(_item(_Keys(entry), index))
-    return items, notes
+    return read_objects(entries, "a ninjs", lambda entry, index: _item(_Keys(entry), index))
 
 
 class _Keys:

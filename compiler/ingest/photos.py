@@ -8,14 +8,10 @@ their first bytes and the header Pillow reads; the server's word is not taken.
 
 from __future__ import annotations
 
-import io
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
-from compiler.content.photos import FORMATS, MAX_PIXELS
+from compiler.content.photos import check_photo
 from compiler.ingest.fetch import Fetcher, FetchError
 
 MAX_PHOTO_BYTES = 25 * 1024 * 1024
@@ -51,21 +47,14 @@ def fetch_one(url: str, fetcher: Fetcher) -> Fetched:
 
 
 def check(data: bytes) -> Fetched:
+    """The content folder's own check (format, pixels, a decode probe for truncated
+    files: compiler/content/photos.py), so what ingest keeps, the build accepts."""
     suffix = sniff(data)
     if not suffix:
         return Fetched(problem=f"not a JPEG, PNG, WebP or GIF image (starts {data[:12]!r})")
-    try:
-        with warnings.catch_warnings():  # the size is checked below, with a reason
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                kind = image.format
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        return Fetched(problem=f"cannot be read: {exc}")
-    if kind not in FORMATS:
-        return Fetched(problem=f"{kind} is not a supported format")
-    if width * height > MAX_PIXELS:
-        return Fetched(problem=f"{width}x{height} is over {MAX_PIXELS // 1_000_000} megapixels")
+    _, problem = check_photo(data)
+    if problem is not None:
+        return Fetched(problem=problem[1])
     return Fetched(data, suffix)
 
 

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from compiler.ingest.item import Item, Link, Note, Picture, first_text, parse_time, plain
+from compiler.ingest.item import (
+    Item,
+    Link,
+    Note,
+    Picture,
+    first_text,
+    parse_time,
+    plain,
+    read_objects,
+)
 
 _MORE = re.compile(r"\s*(\[(…|&hellip;|\.\.\.)\]|Continue reading.*|Read more.*)\s*$",
                    re.IGNORECASE)
@@ -18,13 +27,7 @@ _MORE = re.compile(r"\s*(\[(…|&hellip;|\.\.\.)\]|Continue reading.*|Read more.
 
 def read(document, url: str) -> tuple[list[Item], list[Note]]:
     posts = document if isinstance(document, list) else [document]
-    items, notes = [], []
-    for index, post in enumerate(posts, 1):
-        if not isinstance(post, dict):
-            notes.append(Note("I011", "not a post object", f"item {index}"))
-            continue
-        items.append(_item(post, index))
-    return items, notes
+    return read_objects(posts, "a post", _item)
 
 
 def _rendered(value) -> str:

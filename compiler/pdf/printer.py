@@ -77,8 +77,9 @@ class _NumbersMoved(Exception):
 
 
 def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
-         work_dir: Path) -> TypesetJob:
-    titles = link_titles(_bookmarks(edition))
+         work_dir: Path, titles: dict[str, str]) -> TypesetJob:
+    """``titles``: anchor -> what a link there leads to (``link_titles``, made once per
+    print); the part's job carries those of the anchors it links to."""
     return TypesetJob(
         html=part_html(edition, part, photo_url, pages, width),
         stylesheets=tuple(part_stylesheets(edition, first_page, part)),
@@ -217,9 +218,11 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
     width = placeholder(len(edition.stories))
-    jobs = {p.key: _job(edition, p, photos.url, None, width, 1, work_dir) for p in order}
+    titles = link_titles(_bookmarks(edition))
+    jobs = {p.key: _job(edition, p, photos.url, None, width, 1, work_dir, titles)
+            for p in order}
     attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: _job(
-        edition, part, photos.url, pages, width, first, work_dir))
+        edition, part, photos.url, pages, width, first, work_dir, titles))
     done: set[str] = set()
     owner = {anchor: i for i, part in enumerate(parts) for anchor in part.anchors}
 
@@ -313,7 +316,8 @@ def _blame(edition: Edition, part_keys: set[str], pool, work_dir: Path, image_ca
         for slug in part.stories:
             story = stories[slug] = edition.story_by_slug(slug)
             single, section_part = _alone(edition, story)
-            job = _job(single, section_part, photos.url, None, placeholder(1), 1, work_dir)
+            job = _job(single, section_part, photos.url, None, placeholder(1), 1, work_dir,
+                       link_titles(_bookmarks(single)))
             tasks.append(Task(slug, PROBE, (job, None, 1), config.render_timeout))
     culprits: dict[str, Diagnostic] = {}
 

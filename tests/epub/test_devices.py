@@ -21,16 +21,10 @@ from compiler.epub import kindle
 from compiler.epub.container import read_zip, write_zip
 from compiler.epub.kepub import kobo_document, split_sentences
 from compiler.epub.package import build_epub
-from support import epubcheck, pdftotext
+from support import EPUB_NS, epubcheck, pdftotext
 from support.linebreak import library, longest_khmer_stretch, paragraphs
 
-NS = {
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-}
+NS = EPUB_NS
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 X_NAV, X_A, X_SPAN = (f"{{{NS['x']}}}{tag}" for tag in ("nav", "a", "span"))
 NCX_POINT, NCX_TARGET = (f"{{{NS['ncx']}}}{tag}" for tag in ("navPoint", "pageTarget"))

@@ -22,18 +22,11 @@ from PIL import Image
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble
 from compiler.epub.package import build_epub
-from support import FIXED_EPOCH, Content, epubcheck, run_cli
+from support import EPUB_NS, FIXED_EPOCH, Content, epubcheck, run_cli
 
 DAY = date(2026, 11, 25)
 ZWSP = "\u200b"
-NS = {
-    "x": "http://www.w3.org/1999/xhtml",
-    "epub": "http://www.idpf.org/2007/ops",
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
-}
+NS = EPUB_NS
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 LEAD = "Council approves new river ferry service"

@@ -109,10 +109,19 @@ def test_an_edition_allowed_host_must_still_be_public(tmp_path, config, site):
     assert "/a.jpg" not in site.hits and "/hop.jpg" in site.hits  # checked after the hop
 
 
+def _truncated_jpeg() -> bytes:
+    whole = io.BytesIO()
+    Image.effect_noise((600, 400), 60).convert("RGB").save(whole, "JPEG", quality=90)
+    return whole.getvalue()[: len(whole.getvalue()) // 2]
+
+
+# The content folder's own check judges them (compiler/content/photos.py), so a photo
+# ingest keeps is one the build accepts: a JPEG cut in half is caught by its decode probe.
 @pytest.mark.parametrize(("body", "reason"), [
     (b"<html><body>Not a photo</body></html>", "not a JPEG, PNG, WebP or GIF"),
-    (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "cannot be read"),
-])
+    (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "is not a JPEG, PNG, WebP or GIF image"),
+    (_truncated_jpeg(), "truncated"),
+], ids=["html", "bad-header", "truncated"])
 def test_a_photo_that_is_not_an_image_costs_only_the_photo(tmp_path, config, site, body,
                                                           reason):
     source = site.add("/feed.json", feed(site.add("/a.jpg", body, "image/jpeg")),

@@ -17,6 +17,15 @@ REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "editions" / "sample"
 DAILY = REPO / "editions" / "daily.toml"
 FIXED_EPOCH = "1764028800"  # 2025-11-25T00:00:00Z
+EPUB_NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
+"""Prefixes for XPath into an EPUB's files (XHTML, OPF, NCX, container)."""
 
 
 def story_text(headline="A headline", section="National", body="A paragraph of news.\n",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from compiler import __version__
 from compiler.config import EditionConfig
 from compiler.content.assemble import assemble, without_stories
+from compiler.content.markdown import declares_language, read_story
 from compiler.content.photos import decoded_before
 from compiler.diagnostics import EXIT_FAILED, EXIT_OK, Diagnostic, Severity, diag
 from compiler.epub.devices import BOOKS, finish_book, pack_books
@@ -53,7 +55,8 @@ class BuildResult:
     headlines: list[dict] = field(default_factory=list)
     """What subscribers' shelves show: section, headline and language, in edition order."""
     sections: list[str] = field(default_factory=list)
-    """The edition's sections that have stories, in edition order."""
+    """The edition's sections that have stories, in edition order, by the names readers
+    see (``section_names``: Khmer in a Khmer edition); the shelf lists them."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -98,21 +101,22 @@ class BuildResult:
 
 def build(content_root: Path, config: EditionConfig, out_dir: Path, day: date | None = None,
           strict: bool = False, write: bool = True, progress: Progress | None = None,
-          cache_dir: Path | None = None, workers: int | None = None, pool=None
-          ) -> BuildResult:
+          cache_dir: Path | None = None, workers: int | None = None, pool=None,
+          reading: Reading | None = None) -> BuildResult:
     """``pool``: layout workers the caller started and owns (the CLI starts them before
     it imports this module); else ``workers`` processes are started and stopped here
-    (0: everything in this process, for a debugger or profiler)."""
+    (0: everything in this process, for a debugger or profiler). ``reading``: stories
+    already read for another edition of the same day (several editions in one night)."""
     if pool is not None:
         return _build(content_root, config, out_dir, day, strict, write, progress,
-                      cache_dir, pool)
+                      cache_dir, pool, reading)
     with pool_for(config, workers) if write else SerialPool() as own:
         return _build(content_root, config, out_dir, day, strict, write, progress,
-                      cache_dir, own)
+                      cache_dir, own, reading)
 
 
-def _build(content_root, config, out_dir, day, strict, write, progress, cache_dir, pool
-           ) -> BuildResult:
+def _build(content_root, config, out_dir, day, strict, write, progress, cache_dir, pool,
+           reading=None) -> BuildResult:
     content_root = content_root.resolve()
     result = BuildResult(config, content_root)
     progress = progress or Progress(stage_count(config.outputs), quiet=True)
@@ -125,7 +129,8 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
         clock = now
 
     progress.stage("Reading stories")
-    assembly = assemble(content_root, config, day, decoded_before(cache_dir))
+    assembly = assemble(content_root, config, day, decoded_before(cache_dir),
+                        reading.read if reading else read_story)
     result.diagnostics += assembly.diagnostics
     result.left_out += assembly.left_out
     lap("load")
@@ -197,7 +202,7 @@ def _build(content_root, config, out_dir, day, strict, write, progress, cache_di
     if strict and result.problems:
         return result
     result.lead = edition.lead.headline
-    result.sections = [s.name for s in edition.sections]
+    result.sections = [s.title for s in edition.sections]  # as readers see them
     result.headlines = [{"section": s.section, "headline": s.headline, "language": s.language}
                         for s in edition.stories]
     progress.stage("Writing the files")
@@ -223,3 +228,44 @@ def _packed_books(edition, photos: Path, fonts: Path | None, outputs):
 def write_report(result: BuildResult, path: Path) -> None:
     result.report_path = path
     atomic_write(path, json.dumps(result.report(), indent=2, ensure_ascii=False).encode() + b"\n")
+
+
+class Reading:
+    """Each story file read once for several editions of one day (``edition nightly``
+    with several ``--edition``): parsing, sanitising and the photo checks are done by
+    the first edition, and another takes the same frozen Story and diagnostics when it
+    reads stories the same way. Which stories an edition takes (its ``languages``) is
+    decided after reading, in ``assemble``, so the Khmer edition reuses what the daily
+    read. What reading depends on is the key: the file as it is, the sections, the text
+    limits, and the edition's language only for a story that declares none."""
+
+    def __init__(self) -> None:
+        self._stories: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+        self.reused = 0
+
+    def read(self, path: Path, content_root: Path, config: EditionConfig,
+             decoded: frozenset[str] = frozenset()):
+        key = self._key(path, config)
+        if key is not None:
+            with self._lock:
+                if key in self._stories:
+                    self.reused += 1
+                    story, problems = self._stories[key]
+                    return story, list(problems)
+        story, problems = read_story(path, content_root, config, decoded)
+        if key is not None:
+            with self._lock:
+                self._stories[key] = (story, list(problems))
+        return story, problems
+
+    @staticmethod
+    def _key(path: Path, config: EditionConfig) -> tuple | None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None  # read_story says why, each time
+        return (path, raw, config.sections,
+                config.max_headline_chars, config.max_standfirst_chars,
+                config.max_caption_chars, config.max_teaser_chars,
+                None if declares_language(raw) else config.language)

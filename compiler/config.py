@@ -32,8 +32,18 @@ class EditionConfig:
     """BCP 47 language of the edition; a story may override it with ``language``."""
     page_size: str = "A4"
     """Print page size: A4 or Letter."""
+    languages: tuple[str, ...] = ()
+    """Which stories the edition takes, by their ``language`` (BCP 47 primary tags such as
+    ``en``, ``km``; ``km`` takes ``km-KH`` too). Empty takes every language. A story in
+    another language is not an error: it is for another edition (info S017)."""
     sections: tuple[str, ...] = ("News",)
-    """Section order; a story naming another section is left out with S007."""
+    """Section order, by the newsroom's section keys (what a story's ``section`` says); a
+    story naming another section is left out with S007."""
+    section_names: tuple[tuple[str, str], ...] = ()
+    """What readers see for each section key (a TOML table, key -> printed name: section
+    openers, running heads, contents, bookmarks, the EPUB's nav). A key without an entry
+    prints as itself. Anchors and file names keep the key, so they are the same in every
+    edition."""
     outputs: tuple[str, ...] = OUTPUTS
     """Which outputs to write: pdf, epub and kepub (the Kobo EPUB, made from the EPUB)."""
     website: str = ""
@@ -72,10 +82,19 @@ class EditionConfig:
     path: Path | None = field(default=None, compare=False)
     """Where the definition was read from (for messages)."""
 
+    def takes(self, language: str) -> bool:
+        """Whether a story in ``language`` belongs in this edition."""
+        return not self.languages or language.split("-")[0].lower() in self.languages
+
+    def section_title(self, key: str) -> str:
+        """The printed name of the section ``key``."""
+        return dict(self.section_names).get(key, key)
+
 
 _FIELD_TYPES = {
     "title": str, "tagline": str, "publisher": str, "language": str, "page_size": str,
-    "sections": list, "outputs": list, "website": str, "allowed_hosts": list,
+    "languages": list, "sections": list, "section_names": dict, "outputs": list,
+    "website": str, "allowed_hosts": list,
     "max_headline_chars": int, "max_standfirst_chars": int, "max_caption_chars": int,
     "max_teaser_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
     "stories_per_run": int,
@@ -141,6 +160,7 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
                              f"for file names ({', '.join(values['sections'])})", path))
 
     problems += _ingest_problems(values, path)
+    problems += _language_problems(values, path)
     if values.get("stories_per_run", 0) < 0:
         problems.append(diag("E003", "stories_per_run must be 0 or more", path))
     if problems:
@@ -164,4 +184,31 @@ def _ingest_problems(values: dict, path: Path) -> list[Diagnostic]:
     if default and default not in sections:
         problems.append(diag("E003", f"default_section {default!r} is not one of the "
                              "sections", path))
+    return problems
+
+
+_PRIMARY_TAG = re.compile(r"^[a-z]{2,3}$")
+
+
+def _language_problems(values: dict, path: Path) -> list[Diagnostic]:
+    """Check ``languages`` and ``section_names``; store them normalised (lower-case
+    primary tags; the names as pairs, so the config stays hashable)."""
+    problems = []
+    languages = values.get("languages", ())
+    if any(not isinstance(tag, str) or not _PRIMARY_TAG.match(tag.lower())
+           for tag in languages):
+        problems.append(diag("E003", "languages must be a list of language codes like "
+                             '"en" or "km" (empty: every language)', path))
+    else:
+        values["languages"] = tuple(dict.fromkeys(tag.lower() for tag in languages))
+    sections = values.get("sections", EditionConfig.sections)
+    names = values.get("section_names", {})
+    for key, name in names.items():
+        if key not in sections:
+            problems.append(diag("E003", f"section_names names {key!r}, which is not one of "
+                                 "the sections", path))
+        elif not isinstance(name, str) or not name.strip():
+            problems.append(diag("E003", f"section_names gives {key!r} an empty or non-text "
+                                 "name", path))
+    values["section_names"] = tuple((str(k), str(v).strip()) for k, v in names.items())
     return problems

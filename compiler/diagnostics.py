@@ -79,6 +79,13 @@ CATALOGUE: dict[str, Code] = {
              "write it like 2026-11-25T06:30:00+07:00"),
         Code("S016", Severity.WARNING, "a character no bundled font can draw (printed as a box)",
              "replace the character, or add a font that has it to fonts/ as fonts/README.md says"),
+        Code("S017", Severity.INFO, "stories in languages the edition does not take are for "
+             "other editions", "nothing to do; the edition's languages list says which it takes"),
+        Code("S018", Severity.WARNING, "translation names no story in the content folder",
+             "give the slug (slug: key or file name) of the story's translation, or remove "
+             "the translation key"),
+        Code("S019", Severity.WARNING, "translation pair is not symmetric",
+             "make the two stories name each other in their translation keys"),
         # Photos
         Code("P001", Severity.WARNING, "photo file is missing",
              "check the image src path, relative to the story file"),

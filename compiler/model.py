@@ -58,6 +58,21 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """The story's translation, named by its front-matter ``translation`` key."""
+
+    slug: str
+    line: int | None = None
+    """The key's line in the story file (for messages)."""
+    language: str = ""
+    """The translation's language; its lines are printed in it. Known once assembled."""
+    url: str = ""
+    """The translation's web address, for an edition it is not in."""
+    target: str | None = None
+    """Slug of the translation when it is in this edition, else None."""
+
+
+@dataclass(frozen=True)
 class Story:
     slug: str
     headline: str
@@ -77,6 +92,9 @@ class Story:
     related: tuple[Related, ...] = ()
     url: str = ""
     """The story's own web address, if the CMS gave one; related entries may match it."""
+    translation: Translation | None = None
+    """The same story in another language, when the front matter names one (resolved
+    when the edition is assembled; None when it names nothing the edition can link)."""
 
     @property
     def anchor(self) -> str:
@@ -95,7 +113,15 @@ class Story:
 @dataclass(frozen=True)
 class Section:
     name: str
+    """The newsroom's section key (what stories' ``section`` says): anchors and file
+    names come from it, so they are the same in every edition."""
     stories: tuple[Story, ...]
+    title: str = ""
+    """What readers see (the edition's ``section_names``); the key when not given."""
+
+    def __post_init__(self):
+        if not self.title:
+            object.__setattr__(self, "title", self.name)
 
     @property
     def slug(self) -> str:

@@ -147,3 +147,36 @@ def test_find_edition_by_name_and_by_path(tmp_path):
     explicit = write_toml(first, "[edition]\n", name="special")
     assert find_edition(str(explicit), []) == explicit
     assert find_edition(str(first / "nothing.toml"), [first]) is None
+
+
+def test_languages_and_section_names_load_normalised(tmp_path):
+    path = write_toml(tmp_path, '[edition]\nlanguages = ["KM", "km"]\nsections = ["National"]\n'
+                      '[edition.section_names]\nNational = " ព័ត៌មានជាតិ "\n')
+    config, problems = load_config(path)
+    assert problems == []
+    assert config.languages == ("km",)
+    assert config.section_title("National") == "ព័ត៌មានជាតិ"
+    assert config.takes("km-KH") and not config.takes("en")
+    assert EditionConfig(name="x").takes("fr")  # no list: every language
+
+
+@pytest.mark.parametrize("body, needle", [
+    ('languages = ["english"]', "languages"),
+    ('languages = "km"', "languages"),
+    ('sections = ["National"]\n[edition.section_names]\nSport = "កីឡា"', "'Sport'"),
+    ('sections = ["National"]\n[edition.section_names]\nNational = ""', "'National'"),
+])
+def test_bad_languages_or_section_names_are_e003(tmp_path, body, needle):
+    config, problems = load_config(write_toml(tmp_path, f"[edition]\n{body}\n"))
+    assert config is None
+    assert codes(problems) == ["E003"]
+    assert needle in problems[0].message
+
+
+def test_the_khmer_edition_maps_every_daily_section():
+    daily, _ = load_config(DAILY)
+    khmer, problems = load_config(DAILY.with_name("khmer.toml"))
+    assert problems == []
+    assert (khmer.language, khmer.languages, khmer.sections) == ("km", ("km",), daily.sections)
+    assert {key for key, _ in khmer.section_names} == set(daily.sections)
+    assert daily.languages == ("en", "km")

@@ -76,23 +76,34 @@ def publish_command(out_dir: Path, public: str, edition_name: str, day: date,
     sys.exit(EXIT_PUBLISHED)
 
 
-@click.command("nightly", epilog=EXIT_CODES_HELP)
+@click.command("nightly", epilog=EXIT_CODES_HELP + " With several editions: 0 only when "
+               "every edition was published; 1 when one was not (the others are published).")
 @click.argument("content", callback=_folder)
 @click.argument("public", type=click.Path(file_okay=False))
-@EDITION_OPTION
+@click.option("--edition", "edition_names", multiple=True, default=("daily",),
+              show_default=True, metavar="NAME|PATH",
+              help="Edition: a name (editions/NAME.toml, here or bundled) or a path to a "
+                   ".toml file. Repeat it to build and publish several editions of the same "
+                   "day from CONTENT in one run.")
 @click.option("--date", "day", callback=_parse_date,
               help="Edition date, YYYY-MM-DD (default: today on the local clock).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Keep the build here too (default: a temporary folder).")
+@click.option("--skip-published", is_flag=True,
+              help="Build only the editions whose date is not on the shelf yet (for retries).")
 @click.option("--quiet", is_flag=True, help="No progress lines; the summary is still printed.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def nightly_command(content: Path, public: str, edition_name: str, day: date | None,
-                    out_dir: str | None, quiet: bool, debug: bool) -> None:
+def nightly_command(content: Path, public: str, edition_names: tuple[str, ...],
+                    day: date | None, out_dir: str | None, skip_published: bool, quiet: bool,
+                    debug: bool) -> None:
     """Build CONTENT and publish it to PUBLIC, one run at a time (for cron/systemd).
 
-    Appends one summary line to PUBLIC/<edition>/nightly.log and prints it.
+    Appends one summary line to PUBLIC/<edition>/nightly.log and prints it, for each edition.
     """
-    config = _edition(edition_name)
+    configs = _editions(edition_names)
+    if len(configs) > 1 or skip_published:
+        _nights(content, Path(public), configs, day, out_dir, skip_published, quiet, debug)
+    config, = configs
     # The workers start before the pipeline loads, as in ``edition build``; this
     # command owns them and stops them when the night is done (or refused).
     with pool_for(config) as pool:
@@ -104,23 +115,73 @@ def nightly_command(content: Path, public: str, edition_name: str, day: date | N
                               Path(out_dir) if out_dir else None, progress, pool)
         finally:
             progress.done()
-    if run.ingest is not None:  # the edition's sources, read before the build
+    _print_night(run, debug)
+    click.echo(run.summary)
+    sys.exit(run.exit_code)
+
+
+def _editions(names: tuple[str, ...]) -> list[EditionConfig]:
+    """Each edition once; two definitions with one name would publish to one folder."""
+    configs: dict[str, EditionConfig] = {}
+    for name in names:
+        config = _edition(name)
+        other = configs.get(config.name)
+        if other is not None and other.path != config.path:
+            click.echo(f"edition: --edition {name} and another --edition are both named "
+                       f"{config.name!r} ({other.path} and {config.path}); they would publish "
+                       f"to the same folder — give editions with different names", err=True)
+            sys.exit(EXIT_USAGE)
+        configs[config.name] = config
+    return list(configs.values())
+
+
+def _nights(content: Path, public: Path, configs: list[EditionConfig], day: date | None,
+            out_dir: str | None, skip_published: bool, quiet: bool, debug: bool) -> None:
+    """Several editions of one day (compiler/shelf/several.py): one lock, one pool."""
+    laying_out = [c for c in configs if "pdf" in c.outputs]
+    # One pool for every edition: WeasyPrint loads and warms up once.
+    with pool_for(max(laying_out, key=lambda c: c.render_memory_mb) if laying_out
+                  else configs[0]) as pool:
+        from compiler.shelf.several import nights_stage_count, run_nights
+
+        progress = Progress(nights_stage_count(configs), quiet=quiet)
+        try:
+            night = run_nights(content, public, configs, day,
+                               Path(out_dir) if out_dir else None, progress, pool,
+                               skip_published)
+        finally:
+            progress.done()
+    said: set = set()
+    for name, run in night.runs.items():
+        _print_night(run, debug, said, f"{name}: " if len(configs) > 1 else "")
+    for run in night.runs.values():
+        click.echo(run.summary)
+    sys.exit(night.exit_code)
+
+
+def _print_night(run, debug: bool, said: set | None = None, edition: str = "") -> None:
+    """What went wrong and what was published, on stderr. ``said``: lines already
+    printed for another edition of the night (a story's problem is the same in both)."""
+    said = set() if said is None else said
+    if run.ingest is not None and id(run.ingest) not in said:  # read before the build
+        said.add(id(run.ingest))
         for line in run.ingest.lines:
             if line.status in ("warning", "failed", "skipped"):
                 click.echo(line.format(), err=True)
         click.echo(run.ingest.summary(), err=True)
     if run.build is not None:
         for diagnostic in run.build.diagnostics:
-            click.echo(diagnostic.format(run.build.content_root), err=True)
+            text = diagnostic.format(run.build.content_root)
+            if not edition or text not in said:
+                said.add(text)
+                click.echo(text, err=True)
     if run.error is not None and debug:
         traceback.print_exception(run.error)
     error = _night_error(run)
     if error:
-        click.echo(f"edition: {error}", err=True)
+        click.echo(f"edition: {edition}{error}", err=True)
     if run.publication is not None:
         _print_publication(run.publication, quiet=True)
-    click.echo(run.summary)
-    sys.exit(run.exit_code)
 
 
 def _night_error(run) -> str:

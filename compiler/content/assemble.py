@@ -14,6 +14,7 @@ from pathlib import Path
 
 from compiler.config import EditionConfig
 from compiler.content.markdown import read_story
+from compiler.content.translations import resolve_translations, translations_in_edition
 from compiler.diagnostics import Diagnostic, diag
 from compiler.model import Edition, Related, Section, Story
 
@@ -24,6 +25,9 @@ class Assembly:
     diagnostics: tuple[Diagnostic, ...]
     left_out: tuple[Path, ...]
     """Story files not in the edition; their reasons are among the diagnostics."""
+    elsewhere: tuple[Path, ...] = ()
+    """Story files in languages the edition does not take: for other editions, not
+    left out (their own problems are reported by the editions that take them)."""
 
 
 def build_timestamp() -> datetime:
@@ -40,9 +44,10 @@ def story_files(content_root: Path) -> list[Path]:
 
 
 def assemble(content_root: Path, config: EditionConfig, day: date | None = None,
-             decoded: frozenset[str] = frozenset()) -> Assembly:
+             decoded: frozenset[str] = frozenset(), reader=read_story) -> Assembly:
     """``decoded``: digests of photos that decoded whole in an earlier build; their
-    check reads only the header."""
+    check reads only the header. ``reader``: ``read_story`` or a stand-in with its
+    signature (``build.Reading``: one read of each story for several editions)."""
     content_root = content_root.resolve()
     timestamp = build_timestamp()
     day = day or timestamp.date()
@@ -53,15 +58,19 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None,
     diagnostics: list[Diagnostic] = []
     stories: list[Story] = []
     left_out: list[Path] = []
+    elsewhere: list[Story] = []
     seen_slugs: dict[str, Path] = {}
     # Threads: checking a story's photo decodes it, and Pillow does that without the GIL.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        read = list(pool.map(lambda path: read_story(path, content_root, config, decoded),
+        read = list(pool.map(lambda path: reader(path, content_root, config, decoded),
                          files))
     for path, (story, problems) in zip(files, read, strict=True):
-        diagnostics += problems
+        ours = story is None or config.takes(story.language)
+        diagnostics += problems if ours else []
         if story is None:
             left_out.append(path)
+            continue
+        if story.slug in seen_slugs and not ours:
             continue
         if story.slug in seen_slugs:
             diagnostics.append(diag("S009", f"{story.slug!r} is already used by "
@@ -69,21 +78,33 @@ def assemble(content_root: Path, config: EditionConfig, day: date | None = None,
             left_out.append(path)
             continue
         seen_slugs[story.slug] = path
-        stories.append(story)
+        (stories if config.takes(story.language) else elsewhere).append(story)
 
+    if elsewhere:
+        languages = ", ".join(sorted({s.language for s in elsewhere}))
+        count = f"{len(elsewhere)} {'story' if len(elsewhere) == 1 else 'stories'}"
+        diagnostics.append(diag("S017", f"{count} ({languages})"))
+    stories, notes = resolve_translations(stories, [*stories, *elsewhere])
+    diagnostics += notes
+    others = tuple(s.source for s in elsewhere)
     if not stories:
-        return Assembly(None, tuple(diagnostics), tuple(left_out))
+        if elsewhere and not left_out:
+            diagnostics.append(diag("E004", f"none in the edition's languages "
+                                    f"({', '.join(config.languages)})", content_root / "stories"))
+        return Assembly(None, tuple(diagnostics), tuple(left_out), others)
     edition = make_edition(stories, config, day, content_root, timestamp)
-    return Assembly(edition, tuple(diagnostics), tuple(left_out))
+    return Assembly(edition, tuple(diagnostics), tuple(left_out), others)
 
 
 def make_edition(stories: list[Story], config: EditionConfig, day: date, content_root: Path,
                  timestamp: datetime) -> Edition:
     stories = _resolve_related(stories)
+    stories = translations_in_edition(stories)
     order = {name: index for index, name in enumerate(config.sections)}
     stories.sort(key=lambda s: (order[s.section], s.priority, s.headline.casefold(), s.slug))
     sections = tuple(
-        Section(name, tuple(s for s in stories if s.section == name))
+        Section(name, tuple(s for s in stories if s.section == name),
+                config.section_title(name))
         for name in config.sections
         if any(s.section == name for s in stories)
     )

@@ -24,13 +24,14 @@ from compiler.content.sanitize import (
     unsafe_lines,
 )
 from compiler.diagnostics import Diagnostic, diag
-from compiler.model import Related, Story
+from compiler.model import Related, Story, Translation
 from compiler.text.coverage import check_story
 from compiler.text.slugs import slugify
 
 KNOWN_KEYS = {"headline", "section", "byline", "standfirst", "published", "tags", "priority",
-              "language", "slug", "url", "image", "related"}
-STRING_KEYS = ("headline", "section", "byline", "standfirst", "language", "slug", "url")
+              "language", "slug", "url", "image", "related", "translation"}
+STRING_KEYS = ("headline", "section", "byline", "standfirst", "language", "slug", "url",
+               "translation")
 MAX_STORY_BYTES = 2 * 1024 * 1024
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -56,6 +57,18 @@ def read_story(path: Path, content_root: Path, config: EditionConfig,
     if meta is None:
         return None, problems
     return _build_story(meta, body, body_line, text, path, content_root, config, decoded)
+
+
+def declares_language(raw: bytes) -> bool:
+    """Whether a story file names its own language, read as ``read_story`` reads it; a
+    story that does not takes its edition's, so editions of other languages cannot share
+    one reading of it (build.Reading)."""
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return False
+    meta = _split_front_matter(text, Path())[0]
+    return bool(meta and meta.get("language"))
 
 
 class _TextDates(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -197,6 +210,8 @@ def _build_story(meta, body, body_line, text, path, content_root, config, decode
         figures=figures,
         related=related,
         url=plain_text(meta.get("url") or ""),
+        translation=(Translation(slugify(str(meta["translation"])), where("translation"))
+                     if meta.get("translation") not in (None, "") else None),
     )
     story, cuts = bounded(story, config, lambda key: body_line if key == "body" else where(key))
     return story, problems + cuts + check_story(story, text, path, body_line)

@@ -35,5 +35,6 @@ def finish_book(packed: Packed, edition: Edition, anchor_pages: dict[str, int] |
                 pages: int) -> bytes:
     """The book's bytes; with a page-list when the PDF's pages are given."""
     if anchor_pages:
-        packed = add_page_list(packed, anchor_pages, pages, print_source(edition))
+        packed = add_page_list(packed, anchor_pages, pages, print_source(edition),
+                               edition.config.language)
     return packed.zip()

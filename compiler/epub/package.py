@@ -32,9 +32,11 @@ from compiler.epub.subset import subset_font
 from compiler.model import Edition, Photo, Story
 from compiler.resources import LAYOUTS_DIR
 from compiler.text import khmer
-from compiler.text.fonts import FACES, font_face_css
+from compiler.text.dates import long_date
+from compiler.text.fonts import FACES, font_face_css, in_edition
 from compiler.text.labels import labels
-from compiler.text.templates import Links, context, environment, long_date
+from compiler.text.numerals import digits, primary
+from compiler.text.templates import Links, context, environment
 
 XHTML = "application/xhtml+xml"
 ACCESSIBILITY = [
@@ -47,10 +49,9 @@ ACCESSIBILITY = [
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "News stories with headings for each section and story, a table of contents, "
-     "and text alternatives for every photo. No hazards."),
 ]
+"""And schema:accessibilitySummary, which readers show: in the edition's language
+(compiler/text/labels.py)."""
 
 
 @dataclass
@@ -122,6 +123,13 @@ def story_end_words(language: str) -> dict:
     return STORY_END.get(language.split("-")[0].lower(), STORY_END["en"])
 
 
+def _language_css(language: str) -> str:
+    """What an edition in ``language`` adds to the reader CSS (``reader-km.css``: Khmer
+    display type), so the other editions' books stay as they were."""
+    extra = LAYOUTS_DIR / "epub" / f"reader-{primary(language)}.css"
+    return extra.read_text(encoding="utf-8") if extra.is_file() else ""
+
+
 def build_epub(edition: Edition, cache_dir=None, font_cache=None) -> bytes:
     """The EPUB without a page-list, zipped: for callers with no PDF to number it."""
     return pack_epub(edition, cache_dir, font_cache).zip()
@@ -131,18 +139,22 @@ def pack_epub(edition: Edition, cache_dir=None, font_cache=None) -> Packed:
     config = edition.config
     book = epub.EpubBook()
     book.set_identifier(edition.identifier)
-    book.set_title(f"{config.title}, {long_date(edition.date)}")
+    date_long = long_date(edition.date, config.language)
+    book.set_title(f"{config.title}, {date_long}")
     book.set_language(config.language)
     book.add_author(config.publisher or config.title)
     if config.publisher:
         book.add_metadata("DC", "publisher", config.publisher)
     book.add_metadata("DC", "date", edition.date.isoformat())
-    book.add_metadata("DC", "description",
-                      f"{config.title} for {long_date(edition.date)}: {edition.lead.headline}")
+    words = labels(config.language)
+    book.add_metadata("DC", "description", words.description.format(
+        title=config.title, date=date_long, lead=edition.lead.headline))
     for section in edition.sections:
-        book.add_metadata("DC", "subject", section.name)
+        book.add_metadata("DC", "subject", section.title)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
+    book.add_metadata(None, "meta", words.accessibility_summary,
+                      {"property": "schema:accessibilitySummary"})
     metadata.add_series(book, edition)
 
     photos = _Photos(book, cache_dir, {})
@@ -172,7 +184,7 @@ def pack_epub(edition: Edition, cache_dir=None, font_cache=None) -> Packed:
     first_section = None
     for section in edition.sections:
         opener = page("section.xhtml.j2", f"section-{section.slug}", f"{section.slug}.xhtml",
-                      section.name, config.language, section=section)
+                      section.title, config.language, section=section)
         first_section = first_section or opener
         places[section.anchor] = opener.file_name
         spine.append(opener)
@@ -181,12 +193,13 @@ def pack_epub(edition: Edition, cache_dir=None, font_cache=None) -> Packed:
             item = page("story.xhtml.j2", f"story-{story.slug}", story.file_name,
                         story.headline, story.language, story=story,
                         next_story=following.get(story.slug), section_file=opener.file_name,
-                        minutes=reading_minutes(story), ends=end_words)
+                        minutes=digits(reading_minutes(story), config.language),
+                        ends=end_words)
             places[story.anchor] = item.file_name
             spine.append(item)
             links_in_section.append(epub.Link(story.file_name, story.headline,
                                               f"nav-{story.slug}"))
-        toc.append((epub.Section(section.name, f"{section.slug}.xhtml"), links_in_section))
+        toc.append((epub.Section(section.title, f"{section.slug}.xhtml"), links_in_section))
     if edition.has_more_stories:
         spine.append(page("more-stories.xhtml.j2", "more-stories", "more-stories.xhtml",
                           words.more_stories, config.language))
@@ -194,11 +207,12 @@ def pack_epub(edition: Edition, cache_dir=None, font_cache=None) -> Packed:
         toc.append(epub.Link("more-stories.xhtml", words.more_stories, "nav-more-stories"))
 
     text = "".join(texts) + book.title
-    css = font_face_css(lambda face: f"../fonts/{face.file}")
+    css = font_face_css(lambda face: f"../fonts/{face.file}", config.language)
     css += (LAYOUTS_DIR / "epub" / "reader.css").read_text(encoding="utf-8")
+    css += _language_css(config.language)
     book.add_item(epub.EpubItem(uid="style", file_name="styles/reader.css",
                                 media_type="text/css", content=css.encode("utf-8")))
-    for index, face in enumerate(FACES):
+    for index, face in enumerate(f for f in FACES if in_edition(f, config.language)):
         subset = subset_font(face.path, text, font_cache)
         book.add_item(epub.EpubItem(uid=f"font-{index:02d}", file_name=f"fonts/{face.file}",
                                     media_type="font/ttf", content=subset))

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import partial
 
 from lxml import etree
 
 from compiler.epub.container import Packed
+from compiler.text.labels import labels
+from compiler.text.numerals import digits
 
 X = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -65,31 +68,36 @@ def page_markers(places: dict[str, str], anchor_pages: dict[str, int], pages: in
 
 
 def add_page_list(packed: Packed, anchor_pages: dict[str, int], pages: int,
-                  source: str) -> Packed:
+                  source: str, language: str = "en") -> Packed:
     """The book with page markers, the nav's page-list and the NCX's pageList.
-    ``source``: what the pages are of (``dc:source``), the print edition."""
+    ``source``: what the pages are of (``dc:source``), the print edition. The labels a
+    reader sees or hears are in ``language``'s digits, as the print folios are (ids and
+    the NCX's ``value`` stay numbers)."""
     markers = page_markers(packed.places, anchor_pages, pages)
     if not markers:
         return packed
     by_document: dict[str, list[Marker]] = {}
     for marker in markers:
         by_document.setdefault(marker.document, []).append(marker)
-    changed = {name: _marked(packed.files[name], found) for name, found in by_document.items()}
+    number = partial(digits, language=language)
+    changed = {name: _marked(packed.files[name], found, number)
+               for name, found in by_document.items()}
     folder = posixpath.dirname(packed.package)
     manifest = packed.manifest()
     nav_name = next(name for name, _, properties in manifest if "nav" in properties.split())
     ncx_name = next(name for name, kind, _ in manifest if kind == "application/x-dtbncx+xml")
     targets = [(m.page, posixpath.relpath(m.document, folder) + f"#page-{m.page}")
                for m in markers]
-    changed[nav_name] = _nav_page_list(packed.files[nav_name], targets, folder, nav_name)
+    changed[nav_name] = _nav_page_list(packed.files[nav_name], targets, folder, nav_name, number)
     changed[ncx_name] = _ncx_page_list(packed.files[ncx_name], targets, pages,
                                        [posixpath.relpath(name, folder)
-                                        for name in packed.spine()])
+                                        for name in packed.spine()], number,
+                                       labels(language).page_list)
     changed[packed.package] = _package_pages(packed.files[packed.package], source)
     return packed.with_files(changed)
 
 
-def _marked(xhtml: bytes, markers: list[Marker]) -> bytes:
+def _marked(xhtml: bytes, markers: list[Marker], number=str) -> bytes:
     root = etree.fromstring(xhtml)
     body = root.find(f"{{{X}}}body")
     candidates = [e for e in body.iter(*TARGETS)
@@ -108,7 +116,7 @@ def _marked(xhtml: bytes, markers: list[Marker]) -> bytes:
         span = etree.Element(f"{{{X}}}span", {f"{{{OPS}}}type": "pagebreak",
                                                "role": "doc-pagebreak",
                                                "id": f"page-{marker.page}",
-                                               "aria-label": str(marker.page)})
+                                               "aria-label": number(marker.page)})
         if (before := last.get(place)) is not None:
             span.tail, before.tail = before.tail, None
             place.insert(place.index(before) + 1, span)
@@ -131,7 +139,7 @@ def _first_element(body):
     return element
 
 
-def _nav_page_list(nav: bytes, targets, folder: str, nav_name: str) -> bytes:
+def _nav_page_list(nav: bytes, targets, folder: str, nav_name: str, number=str) -> bytes:
     root = etree.fromstring(nav)
     body = root.find(f"{{{X}}}body")
     page_list = etree.SubElement(body, f"{{{X}}}nav", {f"{{{OPS}}}type": "page-list",
@@ -141,12 +149,13 @@ def _nav_page_list(nav: bytes, targets, folder: str, nav_name: str) -> bytes:
     for page, href in targets:
         link = etree.SubElement(etree.SubElement(listing, f"{{{X}}}li"), f"{{{X}}}a",
                                 href=posixpath.relpath(posixpath.join(folder, href), nav_folder))
-        link.text = str(page)
+        link.text = number(page)
     etree.indent(page_list, level=2)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def _ncx_page_list(ncx: bytes, targets, pages: int, spine: list[str]) -> bytes:
+def _ncx_page_list(ncx: bytes, targets, pages: int, spine: list[str], number=str,
+                   title: str = "Pages") -> bytes:
     """The pageList, and every playOrder renumbered in reading order: EPUBCheck wants one
     sequence over navPoints and pageTargets, the same number only for the same target."""
     root = etree.fromstring(ncx)
@@ -155,12 +164,12 @@ def _ncx_page_list(ncx: bytes, targets, pages: int, spine: list[str]) -> bytes:
             meta.set("content", str(pages))
     page_list = etree.SubElement(root, f"{{{NCX}}}pageList")
     label = etree.SubElement(etree.SubElement(page_list, f"{{{NCX}}}navLabel"), f"{{{NCX}}}text")
-    label.text = "Pages"
+    label.text = title
     for page, href in targets:
         target = etree.SubElement(page_list, f"{{{NCX}}}pageTarget",
                                   id=f"page-{page}", type="normal", value=str(page))
         text = etree.SubElement(etree.SubElement(target, f"{{{NCX}}}navLabel"), f"{{{NCX}}}text")
-        text.text = str(page)
+        text.text = number(page)
         etree.SubElement(target, f"{{{NCX}}}content", src=href)
     points = [p for p in root.iter(f"{{{NCX}}}navPoint", f"{{{NCX}}}pageTarget")]
 

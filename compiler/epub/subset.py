@@ -32,6 +32,9 @@ emptied and inverted, they keep everything."""
 def subset_font(path: Path, text: str, cache_dir: Path | None = None) -> bytes:
     """Cached on disk by font, characters and HarfBuzz version."""
     characters = "".join(sorted(set(text + ALWAYS)))
+    face = next((f for f in FACES if f.path == path), None)
+    if face is not None and face.unicode_range:  # a display face draws its script only
+        characters = " " + "".join(ch for ch in characters if face.draws(ch))
     needed = _fallback_only(path)
     if needed is not None:  # a fallback face draws only what the faces before it lack;
         # the space keeps a cmap in a subset the text does not use (tools expect one)

@@ -16,9 +16,16 @@ from markupsafe import Markup
 from compiler.model import Edition, Photo, Section, Story, iso_timestamp
 from compiler.pdf.slots import slot
 from compiler.pdf.typeset import house_stylesheets
-from compiler.text.templates import Links, context, environment, long_date
+from compiler.text.dates import long_date
+from compiler.text.numerals import digits, numbering_system, primary
+from compiler.text.templates import Links, context, environment
 
 FRONT_ANCHORS = ("front-page", "contents")
+FOLIO_STYLES = {"khmr": "khmer", "arab": "arabic-indic", "beng": "bengali", "deva": "devanagari",
+                "laoo": "lao", "mymr": "myanmar", "thai": "thai", "tibt": "tibetan"}
+"""CLDR numbering systems -> CSS Counter Styles 3's predefined styles (WeasyPrint has them)."""
+UNSPACED = frozenset({"km"})
+"""Languages whose running heads are set without the Latin heads' letter-spacing."""
 PART_TIMESTAMP = datetime(2000, 1, 1, tzinfo=UTC)
 """Parts carry this date, not the build's, so a part laid out last night still
 serves tonight; the join writes the real one (pdf_merge.restamp)."""
@@ -71,6 +78,8 @@ def plan_parts(edition: Edition) -> list[Part]:
             own = {*(s.anchor for s in run), *([section.anchor] if index == 0 else [])}
             targets = {edition.story_by_slug(r.target).anchor for s in run
                        for r in s.related if r.target}
+            targets |= {twin.anchor for s in run if s.translation and s.translation.target
+                        and (twin := edition.story_by_slug(s.translation.target))}
             key = f"section-{section.slug}" + (f"-{index + 1}" if index else "")
             parts.append(Part(key, "section", section, tuple(sorted(own)),
                               tuple(sorted(targets - own)), tuple(s.slug for s in run),
@@ -91,26 +100,39 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part,
         page_ref=lambda anchor, align="left", label="", here="": _page_ref(
-            part, pages, anchor, width, align, label, here),
+            part, pages, anchor, width, align, label, here, edition.config.language),
         runs=lambda section: runs(section, per_run), run=part.run(edition))
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,
-              label: str = "", here: str = ""):
+              label: str = "", here: str = "", language: str = "en"):
     """A slot as wide as ``width`` to fill in after layout, or the number as text
     when it is known; in one whole document, WeasyPrint's own target-counter (the
     preview and the benchmark's baseline use that). With ``label`` ("page") the slot
-    prints "page 12", or ``here`` ("this page") when it stands on that very page."""
+    prints "page 12", or ``here`` ("this page") when it stands on that very page. In the
+    edition's digits: a slot laid out as "៨៨" is filled with Khmer ones (slots.fill)."""
     prefix = f"{label}\u00a0" if label else ""
     if part.kind == "all":
         return Markup(f'{prefix}<span class="page-number" data-target="#{anchor}"></span>')
     if pages:
-        return prefix + str(pages[anchor])
-    return slot(anchor, prefix + width, align, label, here)
+        return prefix + digits(pages[anchor], language)
+    return slot(anchor, prefix + digits(width, language), align, label, here)
 
 
 def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _language_style(language: str) -> str:
+    """Folios in the edition's digits: CSS predefines a counter style per digit set,
+    named like its CLDR numbering system (``khmer`` for ``khmr``); slots.fill keeps
+    the digits it finds. Running heads without letter-spacing in a script that has no
+    capitals, whose clusters it would pull apart."""
+    style = FOLIO_STYLES.get(numbering_system(language))
+    rules = f" @bottom-center {{ content: counter(page, {style}); }}" if style else ""
+    if primary(language) in UNSPACED:
+        rules += " @top-left { letter-spacing: 0; } @top-center { letter-spacing: 0; }"
+    return rules
 
 
 def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
@@ -118,12 +140,13 @@ def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
     """Fonts, the print CSS, then what differs per part: running heads and first folio
     (a section's later runs have no opener to take the section's name from)."""
     config = edition.config
-    section = (f" @top-center {{ content: {_css_string(part.section.name)}; }}"
+    section = (f" @top-center {{ content: {_css_string(part.section.title)}; }}"
                if part and not part.opener else "")
     running = (
         f"@page {{ size: {config.page_size};"
         f" @top-left {{ content: {_css_string(config.title)}; }}"
-        f" @top-right {{ content: {_css_string(long_date(edition.date))}; }}{section} }}\n"
+        f" @top-right {{ content: {_css_string(long_date(edition.date, config.language))}; }}"
+        f"{section}{_language_style(config.language)} }}\n"
     )
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"

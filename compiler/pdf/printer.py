@@ -289,7 +289,7 @@ def _bookmarks(edition: Edition) -> list[Bookmark]:
     marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
              Bookmark(words.contents, FRONT_ANCHORS[1])]
     for section in edition.sections:
-        marks.append(Bookmark(section.name, section.anchor, tuple(
+        marks.append(Bookmark(section.title, section.anchor, tuple(
             Bookmark(story.headline, story.anchor) for story in section.stories)))
     if edition.has_more_stories:
         marks.append(Bookmark(words.more_stories, "more-stories"))

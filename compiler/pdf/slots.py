@@ -10,6 +10,10 @@ keep its right edge (its box keeps the placeholder's width, so the leaders all
 end in one column), and a folio is re-centred in its margin box. A number wider
 than the placeholder cannot be filled in; that part is laid out again with its
 numbers as plain text (``too_wide``).
+
+Numbers keep the digits of what they replace: a Khmer edition lays its folios
+out with the CSS counter style ``khmer`` and its slots as "៨៨" (parts.py), and
+gets Khmer digits back, so filling needs no language.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from compiler.pdf import hooks
+from compiler.text.numerals import like
 
 SLOT_CLASS = "page-slot"
 FOLIO_BOX = "@bottom-center"
@@ -74,8 +79,9 @@ def fill(document, numbers: dict[str, int], first_page: int) -> None:
     they are now."""
     for index, page in enumerate(document.pages):
         for box in hooks.margin_text_boxes(page, FOLIO_BOX):
-            if hooks.box_text(box).strip().isdigit():  # the folio, not some other margin text
-                _put(box, str(first_page + index), "center")
+            folio = hooks.box_text(box).strip()
+            if folio.isdigit():  # the folio, not some other margin text
+                _put(box, like(first_page + index, folio), "center")
         for box in hooks.page_text_boxes(page):
             if _is_slot(box):
                 element = hooks.box_element(box)
@@ -84,9 +90,12 @@ def fill(document, numbers: dict[str, int], first_page: int) -> None:
 
 
 def _slot_text(element, numbers: dict[str, int], on_page: int) -> str:
+    """The number in the digits of the slot's placeholder (the element's text, which
+    an earlier fill leaves as it was)."""
     number = numbers[element.get("data-page-of")]
+    digits = like(number, element.text or "")
     if not (label := element.get("data-label")):
-        return str(number)
+        return digits
     if number == on_page and (here := element.get("data-here")):
         return here
-    return f"{label}\u00a0{number}"
+    return f"{label}\u00a0{digits}"

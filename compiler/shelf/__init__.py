@@ -21,6 +21,7 @@ disk or a refused write leaves the old shelf or, once repaired, the new one.
     site.py         every catalogue and page, from the issues' records
     lock.py         one nightly run at a time
     nightly.py      build, publish, log one line
+    several.py      several editions of one day in one night: one lock, shared work
     preview.py      the edition as HTML on 127.0.0.1, rebuilt on change
 
 The ``publish``, ``nightly`` and ``preview`` commands are in compiler/commands/shelf.py.

@@ -115,6 +115,20 @@ def load_issues(public: Path, edition: str) -> list[Issue]:
     return sorted((i for i in issues if i is not None), key=lambda i: i.date, reverse=True)
 
 
+def counterpart_issues(issue: Issue, same_day: dict[str, Issue]) -> list[tuple[str, Issue]]:
+    """The other editions' issues of ``issue``'s date in another language (the paper's
+    translation, such as the daily's Khmer sister), by edition name, one per language
+    (the first edition by name): two links of one language would be ambiguous (and
+    RFC 4287 forbids two alternate links with the same type and hreflang)."""
+    own = issue.language.split("-")[0].lower()
+    found: dict[str, tuple[str, Issue]] = {}
+    for name, other in sorted(same_day.items()):
+        language = other.language.split("-")[0].lower()
+        if name != issue.edition and language != own:
+            found.setdefault(language, (name, other))
+    return list(found.values())
+
+
 def human_size(size: int) -> str:
     """Decimal units as file managers and browsers show them: ``2.3 MB``, ``850 kB``."""
     if size < 1000:

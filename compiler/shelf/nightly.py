@@ -71,6 +71,8 @@ class NightlyRun:
     """Why the night's line is not in nightly.log; empty when it is."""
     ingest: IngestResult | None = None
     """What ingest did, when the edition lists ``sources`` (it runs before the build)."""
+    skipped: bool = False
+    """``--skip-published``: the day was already on the shelf, so nothing was built."""
 
 
 def default_day() -> date:
@@ -111,7 +113,7 @@ def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | 
     try:
         with shelf_lock(public):
             run = _night(content, public, config, day, out_dir, progress, pool)
-            _log(run, public, config.name, day, started)  # under the lock
+            log_night(run, public, config.name, day, started)  # under the lock
             return run
     except Locked as exc:
         who = f", pid {exc.holder}," if exc.holder else ""
@@ -120,7 +122,7 @@ def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | 
     except OSError as exc:  # PUBLIC or its lock file cannot be made or written
         run = NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
                          problem=describe_failure(exc, public, public))
-    _log(run, public, config.name, day, started)  # one appended write, safe without the lock
+    log_night(run, public, config.name, day, started)  # one appended write, safe without the lock
     return run
 
 
@@ -129,7 +131,7 @@ def _night(content: Path, public: Path, config: EditionConfig, day: date,
            pool: WorkerPool | SerialPool | None) -> NightlyRun:
     progress.stage(NIGHT_STAGES[0])
     try:
-        repaired, left = _repair_shelf(public)
+        repaired, left = repair_shelf(public)
     except Exception as exc:
         return NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
                           problem=describe_failure(exc, public, public, "checking the shelf"))
@@ -139,12 +141,12 @@ def _night(content: Path, public: Path, config: EditionConfig, day: date,
             f"repair cannot fix — run `edition shelf verify {public}` to see what is wrong"))
     ingested = None
     if config.sources:
-        ingested, failed = _ingest(content, config)
+        ingested, failed = ingest_sources(content, config)
         if failed is not None:
             failed.repaired = repaired
             return failed
     if out_dir is not None:
-        run = _build_and_publish(content, public, config, day, out_dir, progress, pool)
+        run = build_and_publish(content, public, config, day, out_dir, progress, pool)
     else:
         try:
             work = tempfile.TemporaryDirectory(prefix="edition-nightly-",
@@ -153,22 +155,22 @@ def _night(content: Path, public: Path, config: EditionConfig, day: date,
             return NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc, repaired=repaired,
                               problem=describe_failure(exc, public, Path(tempfile.gettempdir())))
         with work:
-            run = _build_and_publish(content, public, config, day, Path(work.name), progress,
+            run = build_and_publish(content, public, config, day, Path(work.name), progress,
                                      pool)
     run.repaired = repaired
     run.ingest = ingested
     return run
 
 
-def _ingest(content: Path, config: EditionConfig) -> tuple[IngestResult | None,
-                                                           NightlyRun | None]:
+def ingest_sources(content: Path, config: EditionConfig, prune: bool = True
+            ) -> tuple[IngestResult | None, NightlyRun | None]:
     """The edition's sources into CONTENT before the build, pruned to what they list
     tonight (stories an editor wrote by hand stay); a run that reads nothing
     publishes nothing."""
     from compiler.ingest.run import ingest
 
     try:
-        result = ingest(list(config.sources), content, config, prune=True,
+        result = ingest(list(config.sources), content, config, prune=prune,
                         base=config.path.parent if config.path else None)
     except Exception as exc:
         return None, NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
@@ -179,7 +181,7 @@ def _ingest(content: Path, config: EditionConfig) -> tuple[IngestResult | None,
     return result, None
 
 
-def _repair_shelf(public: Path) -> tuple[int, int]:
+def repair_shelf(public: Path) -> tuple[int, int]:
     """Repair what an earlier run left (``edition shelf verify --repair``): how many
     problems were repaired and how many are left."""
     findings = verify_shelf(public, repair=True).findings
@@ -187,11 +189,14 @@ def _repair_shelf(public: Path) -> tuple[int, int]:
     return repaired, len(findings) - repaired
 
 
-def _build_and_publish(content: Path, public: Path, config: EditionConfig, day: date,
+def build_and_publish(content: Path, public: Path, config: EditionConfig, day: date,
                        out_dir: Path, progress: Progress,
-                       pool: WorkerPool | SerialPool | None) -> NightlyRun:
+                       pool: WorkerPool | SerialPool | None, cache_dir: Path | None = None,
+                       reading=None) -> NightlyRun:
+    """``cache_dir`` and ``reading``: what several editions of one night share."""
     try:
-        result = build(content, config, out_dir, day, progress=progress, pool=pool)
+        result = build(content, config, out_dir, day, progress=progress, pool=pool,
+                       cache_dir=cache_dir, reading=reading)
     except Exception as exc:  # the log line must still be written
         return NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
                           problem=describe_failure(exc, public, out_dir, "the build"))
@@ -228,7 +233,7 @@ def describe_failure(exc: BaseException, public: Path, where: Path, doing: str =
     return text
 
 
-def _log(run: NightlyRun, public: Path, edition: str, day: date, started: float) -> None:
+def log_night(run: NightlyRun, public: Path, edition: str, day: date, started: float) -> None:
     run.summary = summary_line(edition, day, run, time.perf_counter() - started)
     log = edition_dir(public, edition) / NIGHTLY_LOG
     try:
@@ -244,6 +249,8 @@ def summary_line(edition: str, day: date, run: NightlyRun, seconds: float) -> st
               if result else "not built")
     head = f"{timestamp_now()} {edition} {day.isoformat()}:"
     repaired = f", repaired {run.repaired}" if run.repaired else ""
+    if run.skipped:
+        return f"{head} already on the shelf, skipped; {seconds:.1f} s{repaired}"
     if run.publication is None:
         return f"{head} NOTHING PUBLISHED ({run.problem}); {counts}, {seconds:.1f} s{repaired}"
     files = run.publication.issue.files

@@ -13,6 +13,10 @@ Every entry satisfies RFC 4287 §4.1.2, which wants ``atom:content`` or a
 edition page lists every day, with no anchor for one), so an issue's entry
 carries ``content`` of type text describing that day instead of an alternate
 link; an edition's entry in the navigation feed describes its newest issue.
+Issues of the same date in another language (the daily and its Khmer sister)
+link each other: ``rel="alternate"`` with ``hreflang``, typed as the counterpart's
+acquisition (its EPUB, else its PDF), so an app can offer the other language.
+Every entry, in both kinds of feed, carries ``dc:language``.
 The output is a pure function of the issue records: the same records give the
 same bytes.
 """
@@ -21,9 +25,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from compiler.shelf.issue import Issue
+from compiler.shelf.issue import Issue, counterpart_issues
 from compiler.shelf.paths import DELIVERABLES, FEED_FILE, MEDIA_TYPES, PAGE_FILE, day_href, href
-from compiler.text.templates import long_date
+from compiler.text.dates import long_date
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -76,7 +80,7 @@ def description(issue: Issue) -> str:
     Not the headlines again: OPDS 1.2 §5.1.3 asks that summary and content not repeat
     each other, and the summary already names the lead and the next three stories.
     """
-    parts = [long_date(issue.date)]
+    parts = [long_date(issue.date, issue.language)]
     for count, one, many in ((issue.stories, "story", "stories"), (issue.pages, "page", "pages")):
         if count:
             parts.append(f"{count} {one if count == 1 else many}")
@@ -86,10 +90,13 @@ def description(issue: Issue) -> str:
 
 
 def acquisition_feed(issues: list[Issue], prefix: str, feed_id: str, start: tuple[str, str],
-                     up: tuple[str, str] | None, fallback_updated: str) -> bytes:
+                     up: tuple[str, str] | None, fallback_updated: str,
+                     same_day: dict | None = None) -> bytes:
     """Issues (newest first) of one edition; ``prefix`` leads from the feed to the edition.
 
     ``start`` and ``up`` are (href, type) of the root catalogue, as seen from this feed.
+    ``same_day``: every edition's issues by date and edition name, for the links between
+    editions of the same date.
     """
     first = issues[0] if issues else None
     title = first.edition_title if first else "Editions"
@@ -102,9 +109,21 @@ def acquisition_feed(issues: list[Issue], prefix: str, feed_id: str, start: tupl
     if up:
         _link(feed, "up", *up)
     _link(feed, "alternate", href(prefix, PAGE_FILE) if prefix else PAGE_FILE, "text/html")
+    root = ".." if not prefix else ""
     for issue in issues:
         _entry(feed, issue, prefix)
+        for name, other in counterpart_issues(issue, (same_day or {}).get(issue.date, {})):
+            _alternate(feed[-1], other, href(root, name))
     return _serialise(feed)
+
+
+def _alternate(entry, other: Issue, prefix: str) -> None:
+    """The same date in another edition's language, as that issue's book."""
+    kind = next((k for k in sorted(DELIVERABLES, key=lambda k: k != "epub")
+                 if k in other.files), None)
+    if kind is not None:
+        _link(entry, "alternate", day_href(prefix, other.date, other.files[kind].file),
+              MEDIA_TYPES[kind], hreflang=other.language, title=other.title)
 
 
 def _entry(feed, issue: Issue, prefix: str) -> None:
@@ -151,8 +170,9 @@ def navigation_feed(editions: dict[str, list[Issue]], fallback_updated: str) -> 
         _el(entry, "title", newest.edition_title)
         _el(entry, "id", edition_feed_id(name))
         _el(entry, "updated", max(i.updated for i in issues))
+        _el(entry, "language", newest.language, ns=DCTERMS)
         _el(entry, "content", f"Newest: {newest.title}. {summary(newest)}".strip(), type="text")
-        _link(entry, "subsection", href(name, FEED_FILE), ACQUISITION)
+        _link(entry, "subsection", href(name, FEED_FILE), ACQUISITION, hreflang=newest.language)
         if "thumbnail" in newest.files:
             _link(entry, REL_THUMBNAIL, day_href(name, newest.date, newest.files["thumbnail"].file),
                   MEDIA_TYPES["thumbnail"])

@@ -3,7 +3,10 @@
 Plain HTML with the CSS inline and no JavaScript: it must work from any static
 host, in any browser, with a screen reader, and keep working years from now.
 Templates live in ``templates/`` beside this module; this module only turns
-issues into what the templates show (links, human sizes, months).
+issues into what the templates show (links, human sizes, months), in the words
+and digits of the issue's language (a Khmer edition's page is in Khmer), and
+links each issue to the other editions' issues of the same date in another
+language (``Counterpart``).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from compiler.shelf.issue import Issue, human_size
+from compiler.shelf.issue import Issue, counterpart_issues, human_size
 from compiler.shelf.paths import (
     CORRECTIONS_FILE,
     DELIVERABLES,
@@ -24,13 +27,28 @@ from compiler.shelf.paths import (
     day_href,
     href,
 )
-from compiler.text.templates import DAYS, MONTHS, long_date
+from compiler.text.dates import day_and_month, long_date, month_and_year
+from compiler.text.labels import labels
+from compiler.text.numerals import digits
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TOP_HEADLINES = 6
 LABELS = {"pdf": "PDF", "epub": "EPUB", "kepub": "Kobo EPUB"}
-HINTS = {"pdf": "to print or read on a computer", "epub": "for e-readers and reading apps",
-         "kepub": "for Kobo e-readers (.kepub.epub)"}
+
+
+def anchor(day) -> str:
+    """The id of a day's row in an edition page's archive, which other pages link to."""
+    return f"issue-{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    """Another edition's issue of the same date, in another language (a translation of
+    the paper): its edition's title, and its row on that edition's page."""
+
+    title: str
+    language: str
+    href: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,14 @@ class IssueView:
     cover: str | None
     thumbnail: str | None
     downloads: tuple[Download, ...]
+    counterparts: tuple[Counterpart, ...] = ()
+    pages: str = ""
+    stories: str = ""
+    """The counts in the issue's digits."""
+
+    @property
+    def words(self):
+        return labels(self.issue.language)
 
     @property
     def corrected(self) -> bool:
@@ -72,28 +98,47 @@ class EditionView:
     corrections: str | None = None
 
 
-def issue_view(issue: Issue, prefix: str) -> IssueView:
+def issue_view(issue: Issue, prefix: str, counterparts: tuple[Counterpart, ...] = ()
+               ) -> IssueView:
     def link(kind: str) -> str | None:
         entry = issue.files.get(kind)
         return day_href(prefix, issue.date, entry.file) if entry else None
 
+    language = issue.language
+    words = labels(language)
     downloads = tuple(
-        Download(kind, LABELS[kind], HINTS[kind], link(kind), human_size(issue.files[kind].bytes),
-                 MEDIA_TYPES[kind])
+        Download(kind, words.kobo_epub if kind == "kepub" else LABELS[kind],
+                 getattr(words, f"hint_{kind}"), link(kind),
+                 digits(human_size(issue.files[kind].bytes), language), MEDIA_TYPES[kind])
         for kind in DELIVERABLES if kind in issue.files
     )
     day = issue.date
-    in_month = f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-    return IssueView(issue, long_date(day), in_month, link("cover"), link("thumbnail"), downloads)
+    return IssueView(issue, long_date(day, language), day_and_month(day, language),
+                     link("cover"), link("thumbnail"), downloads, counterparts,
+                     digits(issue.pages, language), digits(issue.stories, language))
 
 
-def edition_view(name: str, issues: list[Issue], prefix: str, corrections: bool = False
-                 ) -> EditionView:
-    """``prefix`` leads from the page's folder to the edition's folder ("" or "daily")."""
-    views = [issue_view(issue, prefix) for issue in issues]
+def counterparts(issue: Issue, same_day: dict[str, Issue], root: str
+                 ) -> tuple[Counterpart, ...]:
+    """Links to the other editions' issues of ``issue``'s date in another language, at
+    their row on their edition's page; ``root`` leads from the page to PUBLIC."""
+    return tuple(Counterpart(other.edition_title, other.language,
+                             f"{href(root, name, PAGE_FILE)}#{anchor(other.date)}")
+                 for name, other in counterpart_issues(issue, same_day))
+
+
+def edition_view(name: str, issues: list[Issue], prefix: str, corrections: bool = False,
+                 others: dict | None = None) -> EditionView:
+    """``prefix`` leads from the page's folder to the edition's folder ("" or "daily").
+    ``others``: every edition's issues by date and edition name, for the links between
+    editions of the same date."""
+    root = ".." if not prefix else ""
+    views = [issue_view(issue, prefix, counterparts(issue, (others or {}).get(issue.date, {}),
+                                                    root))
+             for issue in issues]
     months: dict[str, list[IssueView]] = {}
     for view in views:
-        label = f"{MONTHS[view.issue.date.month - 1]} {view.issue.date.year}"
+        label = month_and_year(view.issue.date, view.issue.language)
         months.setdefault(label, []).append(view)
     latest = views[0]
     latest_links = tuple((LABELS[kind], href(prefix, LATEST_NAMES[kind]))
@@ -105,16 +150,20 @@ def edition_view(name: str, issues: list[Issue], prefix: str, corrections: bool 
 
 
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)),
-                       autoescape=select_autoescape(["html", "j2"], default=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                       keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["digits"] = digits
+    env.globals["anchor"] = anchor
+    return env
 
 
 def edition_page(view: EditionView, root_feed: str, up: str | None, updated: str) -> bytes:
     """One edition: the newest issue up top, the archive by month below."""
     template = _environment().get_template("edition.html.j2")
-    return template.render(edition=view, lang=view.latest.issue.language or "en",
+    lang = view.latest.issue.language or "en"
+    return template.render(edition=view, lang=lang, L=labels(lang),
                            root_feed=root_feed, up=up, top=TOP_HEADLINES,
                            updated=updated).encode()
 
@@ -123,5 +172,6 @@ def editions_page(views: list[EditionView], updated: str) -> bytes:
     """The root when the shelf holds several editions: the newest issue of each."""
     template = _environment().get_template("editions.html.j2")
     langs = {v.latest.issue.language for v in views}
-    return template.render(editions=views, lang=langs.pop() if len(langs) == 1 else "en",
+    lang = langs.pop() if len(langs) == 1 else "en"
+    return template.render(editions=views, lang=lang, L=labels(lang),
                            root_feed=FEED_FILE, top=3, updated=updated).encode()

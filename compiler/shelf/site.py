@@ -3,7 +3,11 @@
 Made for all editions at once by each publication (inside its transaction): a
 second edition appearing turns the root into a navigation feed and an editions
 page, and a day removed by retention disappears from every listing in the same
-step. Being a function of the records, ``verify`` regenerates them to check
+step. Issues of the same date in different languages (the daily and its Khmer
+sister) link each other on the pages and in the feeds. An edition's page and
+feed change only when its own issues, or those its issues link to, change: its
+"Updated" is its own newest issue's, so publishing one edition leaves another
+edition's files as they were. Being a function of the records, ``verify`` regenerates them to check
 what is served.
 """
 
@@ -42,16 +46,23 @@ def site_files(editions: dict[str, list[Issue]], corrected: set[str], when: str
     several = len(editions) > 1
     root_type = NAVIGATION if several else ACQUISITION
     updated = max((i.updated for issues in editions.values() for i in issues), default=when)
+    same_day: dict = {}
+    for name, issues in editions.items():
+        for issue in issues:
+            same_day.setdefault(issue.date, {})[name] = issue
     for name, issues in editions.items():
         root = href("..", FEED_FILE)
         files[f"{name}/{FEED_FILE}"] = acquisition_feed(
-            issues, "", edition_feed_id(name), (root, root_type), (root, root_type), when)
-        view = edition_view(name, issues, "", name in corrected)
+            issues, "", edition_feed_id(name), (root, root_type), (root, root_type), when,
+            same_day)
+        view = edition_view(name, issues, "", name in corrected, same_day)
+        own = max((i.updated for i in issues), default=updated) if several else updated
         files[f"{name}/{PAGE_FILE}"] = edition_page(
-            view, FEED_FILE, href("..", PAGE_FILE) if several else None, updated)
+            view, FEED_FILE, href("..", PAGE_FILE) if several else None, own)
     if several:
         files[FEED_FILE] = navigation_feed(editions, when)
-        views = [edition_view(name, issues, name) for name, issues in editions.items()]
+        views = [edition_view(name, issues, name, others=same_day)
+                 for name, issues in editions.items()]
         files[PAGE_FILE] = editions_page(views, updated)
     elif editions:
         (name, issues), = editions.items()

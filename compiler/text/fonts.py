@@ -22,6 +22,16 @@ class Face:
     file: str
     weight: int = 400
     style: str = "normal"
+    editions: tuple[str, ...] = ()
+    """Only editions in these languages use the face (empty: every edition), so the
+    others' EPUBs neither declare nor embed it."""
+    unicode_range: tuple[tuple[int, int], ...] = ()
+    """The characters the face draws (empty: all it has), so a display face draws only
+    its script and a Latin word in a Khmer headline comes from the text faces."""
+
+    def draws(self, char: str) -> bool:
+        return not self.unicode_range or any(
+            low <= ord(char) <= high for low, high in self.unicode_range)
 
     @property
     def path(self) -> Path:
@@ -30,6 +40,11 @@ class Face:
 
 FALLBACK = "Edition Fallback"
 FALLBACK_SYMBOLS = "Edition Fallback Symbols"
+DISPLAY_KHMER = "Edition Display Khmer"
+"""Moul, the masthead and headline face of Khmer papers: a Khmer edition's masthead,
+section openers and Khmer headlines (only the Khmer ones: an English headline in a
+Khmer edition keeps Edition Sans, and the English daily's Khmer stories keep Edition
+Sans Khmer)."""
 
 FACES = (
     Face("Edition Serif", "NotoSerif-Regular.ttf"),
@@ -42,6 +57,8 @@ FACES = (
     Face("Edition Serif Khmer", "NotoSerifKhmer-Bold.ttf", 700),
     Face("Edition Sans Khmer", "NotoSansKhmer-Regular.ttf"),
     Face("Edition Sans Khmer", "NotoSansKhmer-Bold.ttf", 700),
+    Face(DISPLAY_KHMER, "Moul-Regular.ttf", editions=("km",),
+         unicode_range=((0x1780, 0x17FF), (0x25CC, 0x25CC))),
     Face("Edition Symbols", "NotoSansMath-Regular.ttf"),
     Face(FALLBACK, "NotoSansSymbols2-Regular.ttf"),
     Face(FALLBACK_SYMBOLS, "NotoSansSymbols-Regular.ttf"),
@@ -52,19 +69,38 @@ dingbats), in the PDF and on readers that fall back glyph by glyph. fonts/README
 which face covers what and where each file comes from."""
 
 
-def font_face_css(url_for) -> str:
-    """@font-face rules; url_for(face) says where the reader finds the file."""
+def in_edition(face: Face, language: str | None) -> bool:
+    """Whether an edition in ``language`` uses the face (None: any edition may)."""
+    return (language is None or not face.editions
+            or language.replace("_", "-").split("-")[0].lower() in face.editions)
+
+
+def font_face_css(url_for, language: str | None = None) -> str:
+    """@font-face rules; url_for(face) says where the reader finds the file. With
+    ``language``, only the faces an edition in it uses."""
     rules = []
     for face in FACES:
+        if not in_edition(face, language):
+            continue
         rules.append(
             "@font-face {\n"
             f'  font-family: "{face.family}";\n'
             f'  src: url("{url_for(face)}") format("truetype");\n'
             f"  font-weight: {face.weight};\n"
             f"  font-style: {face.style};\n"
+            f"{_css_range(face.unicode_range)}"
             "}"
         )
     return "\n".join(rules) + "\n"
+
+
+def _css_range(ranges) -> str:
+    """The ``unicode-range`` line of a face that has one, else nothing."""
+    if not ranges:
+        return ""
+    return "  unicode-range: " + ", ".join(
+        f"U+{low:04X}" + (f"-{high:04X}" if high != low else "") for low, high in ranges
+    ) + ";\n"
 
 
 def face_path(family: str, weight: int = 400) -> Path:

@@ -20,11 +20,9 @@ from compiler.content.sanitize import headings_under
 from compiler.model import Edition, Photo, Story, iso_timestamp
 from compiler.resources import LAYOUTS_DIR
 from compiler.text import khmer
-from compiler.text.labels import labels
-
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+from compiler.text.dates import long_date
+from compiler.text.labels import labels, read_in
+from compiler.text.numerals import digits
 
 
 @dataclass(frozen=True)
@@ -33,11 +31,6 @@ class Links:
 
     photo: Callable[[Photo], str]
     story: Callable[[Story], str]
-
-
-def long_date(day) -> str:
-    """Locale-independent, so the same build gives the same bytes on every machine."""
-    return f"{DAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _breakable(value) -> Markup:
@@ -59,10 +52,22 @@ def environment(kind: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["long_date"] = long_date
+    env.filters["long_date"] = _long_date
+    env.filters["digits"] = _digits
     env.filters["breakable"] = _breakable
     env.filters["safe_body"] = _safe_body
     return env
+
+
+@pass_context
+def _long_date(ctx, day) -> str:
+    return long_date(day, ctx["config"].language)
+
+
+@pass_context
+def _digits(ctx, value) -> str:
+    """A number a reader sees, in the edition's digits (៣ in a Khmer edition)."""
+    return digits(value, ctx["config"].language)
 
 
 @pass_context
@@ -82,7 +87,7 @@ def context(edition: Edition, links: Links) -> dict:
         "lead": edition.lead,
         "more_stories": edition.more_stories,
         "related_in_edition": edition.related_in_edition,
-        "date_long": long_date(edition.date),
+        "date_long": long_date(edition.date, config.language),
         "timestamp": iso_timestamp(edition.timestamp),
         "generator": f"edition-compiler {__version__}",
         "story_by_slug": edition.story_by_slug,
@@ -90,4 +95,5 @@ def context(edition: Edition, links: Links) -> dict:
         "story_url": links.story,
         "top_stories": edition.cover_index(),
         "L": labels(config.language),
+        "read_in": read_in,
     }

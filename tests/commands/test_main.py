@@ -434,7 +434,7 @@ def test_unknown_edition_is_one_e001_line_naming_what_was_looked_for_and_what_ex
     line = result.stderr.strip()
     assert line.startswith("edition: E001 "), line
     assert "weekly.toml" in line and "editions/" in line
-    assert "editions found: daily, local" in line
+    assert "editions found: daily, khmer, local" in line
     assert "a path to a .toml file" in line
     assert "Traceback" not in result.stderr
     assert tree(tmp_path / "out") == [] and not (tmp_path / "public").exists()

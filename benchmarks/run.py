@@ -562,8 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--edition", type=Path, default=None,
                         help="edition definition for ours and bare (default: the bundled "
-                             "daily.toml); e.g. one with stories_per_run = 0, to measure "
-                             "sections laid out as one flow each")
+                             "daily.toml)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure each build N times and keep the fastest (default 1)")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",

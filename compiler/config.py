@@ -59,11 +59,6 @@ class EditionConfig:
     """Photo captions longer than this are shortened the same way."""
     max_teaser_chars: int = 400
     """Related entries' teasers longer than this are shortened the same way."""
-    stories_per_run: int = 3
-    """The PDF prints a section's stories in runs of this many, each starting a new
-    page. A correction lays out only its story's run again, so smaller runs make
-    corrections cheaper, at the cost of part-empty pages; 0 prints every section
-    as one run."""
     render_timeout: float = 120.0
     """Seconds one story may take to lay out before it is left out (R002)."""
     render_memory_mb: int = 2048
@@ -97,10 +92,16 @@ _FIELD_TYPES = {
     "website": str, "allowed_hosts": list,
     "max_headline_chars": int, "max_standfirst_chars": int, "max_caption_chars": int,
     "max_teaser_chars": int, "render_timeout": (int, float), "render_memory_mb": int,
-    "stories_per_run": int,
     "retention_days": int,
     "sources": list, "section_map": dict, "default_section": str,
 }
+
+
+RETIRED = {
+    "stories_per_run": "a section is laid out as one flow and cut into parts where a "
+                       "story begins a page (docs/layout.md)",
+}
+"""Fields earlier versions read, with what took their place."""
 
 
 def find_edition(name_or_path: str, search_dirs: list[Path]) -> Path | None:
@@ -133,6 +134,10 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
     known = {f.name for f in fields(EditionConfig)} - {"name", "path"}
     values: dict = {}
     for key, value in edition.items():
+        if key in RETIRED:
+            problems.append(diag("E003", f"{key} is no longer used: {RETIRED[key]}; "
+                                 "remove the line", path))
+            continue
         if key not in known:
             problems.append(diag("E003", f"unknown field {key!r}", path))
             continue
@@ -161,8 +166,6 @@ def load_config(path: Path) -> tuple[EditionConfig | None, list[Diagnostic]]:
 
     problems += _ingest_problems(values, path)
     problems += _language_problems(values, path)
-    if values.get("stories_per_run", 0) < 0:
-        problems.append(diag("E003", "stories_per_run must be 0 or more", path))
     if problems:
         return None, problems
     return EditionConfig(name=path.stem, path=path, **values), []

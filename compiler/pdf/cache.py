@@ -67,3 +67,23 @@ class PartCache:
                 data: bytes) -> None:
         atomic_write(self._path(self._pdf_key(job, numbers, first_page)),
                      pickle.dumps(data, protocol=4), durable=False)
+
+    def _cuts_path(self, edition) -> Path:
+        day = f"{edition.config.name}:{edition.date.isoformat()}:{fingerprint()}"
+        return self.folder / "cuts" / f"{hashlib.sha256(day.encode()).hexdigest()}.json"
+
+    def cuts(self, edition) -> dict[str, frozenset[str]]:
+        """Section name -> the stories that began a run when the day's edition was last
+        printed (parts.runs): a correction keeps those page breaks, and so lays out only
+        the run it changes. Nothing for a new day, or if the record is unreadable."""
+        try:
+            found = json.loads(self._cuts_path(edition).read_text(encoding="utf-8"))
+            return {str(name): frozenset(map(str, slugs)) for name, slugs in found.items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
+
+    def put_cuts(self, edition, cuts: dict[str, list[str]]) -> None:
+        atomic_write(self._cuts_path(edition),
+                     json.dumps(cuts, sort_keys=True, ensure_ascii=False).encode(),
+                     durable=False)
+

@@ -134,6 +134,13 @@ def page_content_extents(page) -> tuple[tuple[float, float, float, float], list]
     return area, extents
 
 
+@_hook("page_top")
+def page_top(page) -> float:
+    """Where the page's text block begins, in CSS px from the top: a story whose box
+    starts there begins the page (typeset.split_pages)."""
+    return page._page_box.content_box_y()
+
+
 def box_element(box):
     """The HTML element a box was made for (ElementTree API), or None."""
     return getattr(box, "element", None)
@@ -314,6 +321,9 @@ def _laid_out_shape(document):
     area, extents = page_content_extents.__wrapped__(page)
     if not extents or not all(isinstance(v, (int, float)) for v in (*area, *extents[0])):
         return "found no line box with a position and size in the page area"
+    if not isinstance(page_top.__wrapped__(page), (int, float)) or not isinstance(
+            page.anchors, dict):
+        return "a page has no content box top, or no anchors"
     if box_element(paragraph) is None or box_tag(paragraph) is None:
         return "a paragraph's text box has no element or element_tag"
     if not box_text(paragraph) or not box_text(folio):
@@ -334,7 +344,7 @@ def check(document=None) -> None:
     changed shape. Reads the laid-out boxes of ``document`` (its first page must have a
     paragraph and a ``@bottom-center`` folio), or lays out a tiny one."""
     problems: list[str] = []
-    hooks = ("page_text_boxes, margin_text_boxes, page_content_extents, box_element, "
+    hooks = ("page_text_boxes, margin_text_boxes, page_content_extents, page_top, box_element, "
              "box_tag, box_text, box_width, text_width, set_box_text")
     _probe(problems, "page_text_boxes, margin_text_boxes, box_*", _boxes_shape)
     _probe(problems, "text_width, set_box_text", _line_break_shape)

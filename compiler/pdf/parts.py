@@ -8,7 +8,7 @@ number as text where the numbers are already known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -39,8 +39,8 @@ class Part:
     anchors: tuple[str, ...]
     """Anchors that live in this part."""
     foreign_anchors: tuple[str, ...]
-    """Anchors this part links to that live elsewhere; empty targets keep WeasyPrint's
-    link annotations, and the join points them at the right page."""
+    """Anchors this part links to that live elsewhere (typeset.write_part gives WeasyPrint
+    a stand-in for each, and the join points the links at the right page)."""
     stories: tuple[str, ...] = ()
     opener: bool = True
     """False for a section's later runs: no section opener, so no section anchor."""
@@ -61,29 +61,56 @@ class Part:
             len(story.body_html) for story in self.run(edition))
 
 
-def runs(section: Section, per_run: int) -> list[tuple[Story, ...]]:
+def run_key(section: Section, first: Story) -> str:
+    """A run is named by its first story, so its name survives a correction that
+    changes how many runs come before it."""
+    if first is section.stories[0]:
+        return f"section-{section.slug}"
+    return f"section-{section.slug}@{first.slug}"
+
+
+def runs(section: Section, cuts=frozenset()) -> list[tuple[Story, ...]]:
     """A section's stories in runs, each laid out as a part of its own (from a new
-    page); cut by count, so correcting a story never moves another run's stories."""
-    size = per_run or len(section.stories)
-    return [section.stories[i:i + size] for i in range(0, len(section.stories), size)]
+    page), cut before each story whose slug is in ``cuts``: the stories that began a
+    page when the section was last laid out (printer.py keeps them for the day's next
+    build). With no cuts, the section is one run: one flow, with no blank space."""
+    found: list[list[Story]] = []
+    for story in section.stories:
+        if not found or story.slug in cuts:
+            found.append([])
+        found[-1].append(story)
+    return [tuple(run) for run in found]
 
 
-def plan_parts(edition: Edition) -> list[Part]:
+def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> Part:
+    opener = run[0] is section.stories[0]
+    own = {*(s.anchor for s in run), *([section.anchor] if opener else [])}
+    targets = {edition.story_by_slug(r.target).anchor for s in run
+               for r in s.related if r.target}
+    targets |= {twin.anchor for s in run if s.translation and s.translation.target
+                and (twin := edition.story_by_slug(s.translation.target))}
+    return Part(run_key(section, run[0]), "section", section, tuple(sorted(own)),
+                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener)
+
+
+def split_part(edition: Edition, part: Part, cuts) -> list[Part]:
+    """``part`` cut into runs before the stories in ``cuts`` (a worker found them at
+    the top of a page: typeset.split_pages)."""
+    run = part.run(edition)
+    section = replace(part.section, stories=run)
+    return [section_part(edition, part.section, piece) for piece in runs(section, cuts)]
+
+
+def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
+               ) -> list[Part]:
+    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``)."""
     all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
     has_back = edition.has_more_stories
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
-        for index, run in enumerate(runs(section, edition.config.stories_per_run)):
-            own = {*(s.anchor for s in run), *([section.anchor] if index == 0 else [])}
-            targets = {edition.story_by_slug(r.target).anchor for s in run
-                       for r in s.related if r.target}
-            targets |= {twin.anchor for s in run if s.translation and s.translation.target
-                        and (twin := edition.story_by_slug(s.translation.target))}
-            key = f"section-{section.slug}" + (f"-{index + 1}" if index else "")
-            parts.append(Part(key, "section", section, tuple(sorted(own)),
-                              tuple(sorted(targets - own)), tuple(s.slug for s in run),
-                              opener=index == 0))
+        for run in runs(section, (cuts or {}).get(section.name, frozenset())):
+            parts.append(section_part(edition, section, run))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
                           tuple(sorted(s.anchor for s in edition.related_in_edition))))
@@ -96,12 +123,11 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     ctx = context(edition, links)
     if part.kind != "all":
         ctx["timestamp"] = iso_timestamp(PART_TIMESTAMP)
-    per_run = edition.config.stories_per_run
     return environment("print").get_template("part.html.j2").render(
         ctx, part=part,
         page_ref=lambda anchor, align="left", label="", here="": _page_ref(
             part, pages, anchor, width, align, label, here, edition.config.language),
-        runs=lambda section: runs(section, per_run), run=part.run(edition))
+        runs=runs, run=part.run(edition))
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,

@@ -25,7 +25,7 @@ from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, holes
-from compiler.pdf.jobs import PROBE, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
+from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import Bookmark, link_titles, merge_parts
 from compiler.pdf.parts import (
     FRONT_ANCHORS,
@@ -34,6 +34,8 @@ from compiler.pdf.parts import (
     part_html,
     part_stylesheets,
     plan_parts,
+    run_key,
+    split_part,
 )
 from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
 from compiler.pdf.slots import placeholder, too_wide
@@ -70,6 +72,7 @@ class _PartFailed(Exception):
     def __init__(self, failures: dict[str, Failure]):
         super().__init__(failures)
         self.failures = failures  # part key -> why
+        self.parts: list[Part] = []  # the parts as planned and split when it failed
 
 
 class _NumbersMoved(Exception):
@@ -209,9 +212,22 @@ def _writable(attempt: _Attempt, parts: list[Part], owner: dict[str, int], done:
     return tasks
 
 
+def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos) -> Task:
+    """A section's run is laid out as one flow and kept as the runs it falls into
+    (SPLIT); the front and back as they are."""
+    job = attempt.jobs[part.key]
+    ready = lambda: photos.ready(part.photos(edition))  # noqa: E731
+    if part.kind != "section":
+        return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
+    names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
+    return Task(part.key, SPLIT, (job, names), attempt.seconds(part), ready)
+
+
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                 image_cache) -> Printed:
-    parts = plan_parts(edition)
+    # Runs cut where the day's last build found a story at the top of a page: a
+    # correction lays out one run; a first build, each section as one flow.
+    parts = plan_parts(edition, cache.cuts(edition) if cache else None)
     # The front first: every part's first page waits on its length, so parts can be
     # written while others are still typeset. Then the longest, so the workers finish
     # close together. The photos are made in that order too.
@@ -219,27 +235,50 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
     width = placeholder(len(edition.stories))
     titles = link_titles(_bookmarks(edition))
-    jobs = {p.key: _job(edition, p, photos.url, None, width, 1, work_dir, titles)
-            for p in order}
+
+    def job(part: Part) -> TypesetJob:
+        return _job(edition, part, photos.url, None, width, 1, work_dir, titles)
+
+    jobs = {p.key: job(p) for p in order}
     attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: _job(
         edition, part, photos.url, pages, width, first, work_dir, titles))
     done: set[str] = set()
-    owner = {anchor: i for i, part in enumerate(parts) for anchor in part.anchors}
+    owner: dict[str, int] = {}
+
+    def own() -> None:
+        owner.clear()
+        owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
+
+    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
+        """The flow ``key`` as the runs its worker cut it into, each a part of its own
+        (and cached as that run laid out alone would be)."""
+        index = next(i for i, p in enumerate(parts) if p.key == key)
+        firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
+        pieces = split_part(edition, parts[index], {firsts[k] for k, _ in runs[1:]})
+        assert [p.key for p in pieces] == [k for k, _ in runs], (pieces, runs)
+        parts[index:index + 1] = pieces
+        for piece, (_, typeset) in zip(pieces, runs, strict=True):
+            jobs[piece.key] = job(piece)
+            attempt.keep_typeset(piece.key, typeset)
+        own()
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:
             attempt.keep_typeset(task.key, value)
-            return _writable(attempt, parts, owner, done, width)
-        attempt.written(task.key, value)
-        return []
+        elif task.kind == SPLIT:
+            split(task.key, value)
+        else:
+            attempt.written(task.key, value)
+            return []
+        return _writable(attempt, parts, owner, done, width)
 
+    own()
     try:
         for part in parts:
             cached = cache.get(jobs[part.key]) if cache else None
             if cached is not None:
                 attempt.typeset_parts[part.key] = cached
-        typesets = [Task(p.key, TYPESET, (jobs[p.key], None, 1), attempt.seconds(p),
-                         lambda p=p: photos.ready(p.photos(edition)))
+        typesets = [_typeset_task(attempt, edition, p, photos)
                     for p in order if p.key not in attempt.typeset_parts]
         pool.expect(len(typesets))
         attempt.process(typesets + _writable(attempt, parts, owner, done, width), then)
@@ -250,6 +289,9 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                              if (t := attempt.write_task(part, pages, first, width))], then)
         if attempt.stale(parts):
             raise _NumbersMoved
+    except _PartFailed as failed:
+        failed.parts = list(parts)
+        raise
     finally:
         # Workers hold every part until it is written: let them go before the join,
         # the build's other big moment for memory (a retry starts new ones).
@@ -259,6 +301,10 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     final = attempt.final
     data = merge_parts([(p.anchors, final[p.key]) for p in parts], _bookmarks(edition),
                        (PART_TIMESTAMP, edition.timestamp))
+    if cache:
+        cache.put_cuts(edition, {s.name: sorted(p.stories[0] for p in parts
+                                                if p.section is s and not p.opener)
+                                 for s in edition.sections})
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     checked, found = _holes(parts, final)
     return Printed(data, sum(final[p.key].pages for p in parts), problems,
@@ -303,14 +349,14 @@ def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
     return single, next(p for p in plan_parts(single) if p.kind == "section")
 
 
-def _blame(edition: Edition, part_keys: set[str], pool, work_dir: Path, image_cache
-           ) -> dict[str, Diagnostic]:
+def _blame(edition: Edition, part_keys: set[str], parts: list[Part], pool, work_dir: Path,
+           image_cache) -> dict[str, Diagnostic]:
     """Typeset each story of the failed parts alone, on the pool (in parallel, each
     with the part's limits), to find the ones at fault."""
     config = edition.config
     photos = PrintPhotos(work_dir, image_cache)
     tasks, stories = [], {}
-    for part in plan_parts(edition):
+    for part in parts:
         if part.key not in part_keys:
             continue
         for slug in part.stories:
@@ -349,7 +395,8 @@ def print_pdf(edition: Edition, work_dir: Path, pool, cache_dir: Path | None = N
         return Printed(problems=[diag("R005", f"page numbers still moved after "
                                       f"{MAX_NUMBERING_ROUNDS} rounds of numbering")])
     except _PartFailed as failed:  # _print_once has already let its workers go
-        culprits = _blame(edition, set(failed.failures), pool, work_dir, image_cache)
+        culprits = _blame(edition, set(failed.failures), failed.parts, pool, work_dir,
+                          image_cache)
         if culprits:
             return Printed(left_out=culprits)
         reasons = "; ".join(f"{k}: {v.reason}" for k, v in failed.failures.items())

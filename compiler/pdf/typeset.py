@@ -163,6 +163,35 @@ def typeset_part(job: TypesetJob):
                                 tuple(slots_of(document)), page_fills(document))
 
 
+def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
+                ) -> list[tuple[str, object, TypesetPart]]:
+    """A section laid out as one flow, cut before every story (``names``: its anchor ->
+    the key of the run it starts) that begins at the top of a page: each run is written
+    and cached as a part of its own (``Document.copy``), so a correction lays out only
+    its run again. A story that begins a page lays out the same whatever came before it,
+    so the run laid out alone would give these very pages."""
+    from compiler.pdf.hooks import page_top
+    from compiler.pdf.slots import slots_of
+
+    starts = [(0, key)]
+    for name, (index, _, _) in layout.anchors.items():  # where each story begins
+        page = document.pages[index]
+        if index and name in names and page.anchors[name][1] <= page_top(page) + 2:
+            starts.append((index, names[name]))
+    starts.sort()
+    pieces = []
+    for (first, piece_key), (end, _) in zip(starts, [*starts[1:], (len(document.pages), "")],
+                                           strict=True):
+        piece = document.copy(document.pages[first:end])
+        _FETCHERS[piece], _TITLES[piece] = _FETCHERS[document], _TITLES[document]
+        anchors = {name: (index - first, x, y) for name, (index, x, y) in layout.anchors.items()
+                   if first <= index < end}
+        pieces.append((piece_key, piece, TypesetPart(
+            end - first, anchors, None, list(layout.problems), tuple(slots_of(piece)),
+            layout.fills[first:end])))
+    return pieces
+
+
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1
                ) -> tuple[bytes, list[Diagnostic]]:
     """Fill in the page numbers (when given) and write the part as tagged PDF."""
@@ -170,6 +199,7 @@ def write_part(document, numbers: dict[str, int] | None = None, first_page: int 
 
     if numbers is not None:
         fill(document, numbers, first_page)
+    _stand_ins(document)
     fetcher = _FETCHERS[document]
     refused = len(fetcher.refused)
     with watched_weasyprint() as collector:
@@ -177,6 +207,19 @@ def write_part(document, numbers: dict[str, int] | None = None, first_page: int 
                                   attachments=[])
     problems = [diag("R003", url) for url in fetcher.refused[refused:]]
     return _tagged(data, _TITLES[document]), problems + _errors(collector)
+
+
+def _stand_ins(document) -> None:
+    """An anchor on the first page for every link into another part: WeasyPrint keeps
+    only links whose target it has, and the join points them at the right page. Set on
+    the laid-out pages, not in the HTML, so a run cut from its section's flow and the
+    same run laid out alone are written alike."""
+    here = {name for page in document.pages for name in page.anchors}
+    for page in document.pages:
+        for link_type, target, _, _ in page.links:
+            if link_type == "internal" and target not in here:
+                document.pages[0].anchors[target] = (0, 0, 0, 0)
+                here.add(target)
 
 
 def _tagged(data: bytes, titles: dict[str, str]) -> bytes:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from compiler.pdf.jobs import (
+    SPLIT,
     TYPESET,
     WRITE,
     Failure,
@@ -315,6 +316,8 @@ class WorkerPool:
             outcome.typeset += 1
         if task.kind == TYPESET:
             worker.holds.add(task.key)
+        elif task.kind == SPLIT:
+            worker.holds.update(run_key for run_key, _ in value)
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         return task, value

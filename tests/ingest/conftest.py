@@ -20,7 +20,6 @@ title = "Ingest Test Daily"
 language = "en"
 sections = ["National", "Business", "World", "Opinion", "Sport"]
 outputs = ["pdf", "epub"]
-stories_per_run = 0
 default_section = "World"
 allowed_hosts = {allowed}
 sources = {sources}

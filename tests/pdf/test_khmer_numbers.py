@@ -50,7 +50,7 @@ def built(tmp_path_factory):
     content.story("khmer-list", headline="ផែនការបួនចំណុចសម្រាប់ទីក្រុង", section="World",
                   language="km", priority=9,  # a numbered list counts in Khmer digits
                   body="ក្រុមប្រឹក្សាបានស្នើ៖\n\n1. ផ្លូវឡានក្រុង\n2. ឡានក្រុងញឹកញាប់\n3. សំបុត្រតែមួយ\n")
-    text = re.sub(r"stories_per_run = \d+", "stories_per_run = 1", DAILY.read_text())
+    text = DAILY.read_text()
     outs = {}
     for language in ("km", "en"):
         definition = root / f"{language}.toml"

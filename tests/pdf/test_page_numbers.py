@@ -18,6 +18,7 @@ from compiler.config import load_config
 from compiler.content.assemble import assemble
 from compiler.diagnostics import Severity
 from compiler.pdf import printer as pdf_module
+from compiler.pdf.cache import PartCache
 from compiler.pdf.jobs import SerialPool
 from compiler.pdf.parts import plan_parts
 from compiler.pdf.workers import WorkerPool
@@ -28,10 +29,8 @@ PARAGRAPH = ("The council met on Tuesday to weigh the plan, and members asked fo
              "on costs, timing and who would pay for the work over the coming years. ")
 
 
-def _edition(content, per_run: int | None = None, tmp_path: Path | None = None):
+def _edition(content, tmp_path: Path | None = None):
     text = DAILY.read_text()
-    if per_run is not None:
-        text = re.sub(r"stories_per_run = \d+", f"stories_per_run = {per_run}", text)
     definition = (tmp_path or content.root.parent) / "edition.toml"
     definition.write_text(text)
     config, problems = load_config(definition)
@@ -66,33 +65,35 @@ def _last_line(text: str) -> str:
     return [line for line in text.splitlines() if line.strip()][-1].strip()
 
 
-def test_runs_cut_a_section_into_parts_of_n_stories(content, tmp_path):
+def test_cuts_divide_a_section_into_runs_named_by_their_first_story(content, tmp_path):
     _many_stories(content, 5, paragraphs=1)
-    parts = plan_parts(_edition(content, 2, tmp_path))
-    sections = [p for p in parts if p.kind == "section"]
-    assert [p.key for p in sections] == ["section-national", "section-national-2",
-                                        "section-national-3"]
-    assert [len(p.stories) for p in sections] == [2, 2, 1]
+    edition = _edition(content, tmp_path)
+    sections = [p for p in plan_parts(edition) if p.kind == "section"]
+    assert [len(p.stories) for p in sections] == [5], "no cuts: one flow"
+    cut = plan_parts(edition, {"National": frozenset({"story-02", "story-04", "gone"})})
+    sections = [p for p in cut if p.kind == "section"]
+    assert [p.key for p in sections] == ["section-national", "section-national@story-02",
+                                        "section-national@story-04"]
+    assert [p.stories for p in sections] == [("story-00", "story-01"),
+                                             ("story-02", "story-03"), ("story-04",)]
     assert [p.opener for p in sections] == [True, False, False]
     assert "section-national" in sections[0].anchors
     assert all("section-national" not in p.anchors for p in sections[1:])
-    whole = [p for p in plan_parts(_edition(content, 0, tmp_path)) if p.kind == "section"]
-    assert [len(p.stories) for p in whole] == [5]
 
 
-def test_a_negative_run_length_is_refused(tmp_path):
+def test_a_retired_setting_says_what_replaced_it(tmp_path):
     definition = tmp_path / "edition.toml"
-    definition.write_text(re.sub(r"stories_per_run = \d+", "stories_per_run = -1",
-                                 DAILY.read_text()))
+    definition.write_text(DAILY.read_text() + "stories_per_run = 3\n")
     config, problems = load_config(definition)
     assert config is None
     assert [p.code for p in problems] == ["E003"]
-    assert "stories_per_run" in problems[0].message
+    assert "stories_per_run is no longer used" in problems[0].message
+    assert "remove the line" in problems[0].message
 
 
 def test_folios_see_also_and_running_heads_are_right_on_every_page(content, tmp_path):
     _many_stories(content, 6, paragraphs=8)
-    pdf, _ = _render(_edition(content, 2, tmp_path), tmp_path)
+    pdf, _ = _render(_edition(content, tmp_path), tmp_path)
     pages = _page_texts(pdf)
     assert len(pages) >= 8
     for number, text in enumerate(pages[1:], start=2):
@@ -101,12 +102,48 @@ def test_folios_see_also_and_running_heads_are_right_on_every_page(content, tmp_
             f"running head of page {number}"
     starts = {int(m[1]): n for n, text in enumerate(pages, start=1)
               for m in re.finditer(r"^\s*Story (\d+)\s*$", text, re.MULTILINE)}
-    # Runs of two: stories 2 and 4 open a run, so they head a fresh page.
-    for opener in (2, 4):
-        top = [line.strip() for line in pages[starts[opener] - 1].splitlines() if line.strip()]
-        assert top[1] == f"Story {opener}", top[:3]
     see_also = {int(p) for p in re.findall(r"Story 5, page\s+(\d+)", " ".join(pages))}
     assert see_also == {starts[5]}
+
+
+def _heads(pages: list[str]) -> set[int]:
+    """Stories whose headline is the first line under a page's running head."""
+    found = set()
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 and (match := re.fullmatch(r"Story (\d+)", lines[1])):
+            found.add(int(match[1]))
+    return found
+
+
+def test_a_section_is_cut_into_runs_where_a_story_begins_a_page(content, tmp_path):
+    """One flow per section, kept as runs cut where a story starts a page; the next
+    build of the day plans those runs, and a correction lays out only its own."""
+    _many_stories(content, 8, paragraphs=5)
+    cache = tmp_path / "cache"
+    with WorkerPool(2, 0) as pool:
+        first = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w1", pool, cache)
+    (tmp_path / "first.pdf").write_bytes(first.pdf)
+    pages = _page_texts(tmp_path / "first.pdf")
+    heads = _heads(pages) - {0}
+    assert heads, "the test needs a story that begins a page"
+    edition = _edition(content, tmp_path)
+    sections = [p for p in plan_parts(edition, PartCache(cache / "parts").cuts(edition))
+                if p.kind == "section"]
+    assert [int(p.stories[0].split("-")[1]) for p in sections[1:]] == sorted(heads)
+    # A correction in the last run: that run alone is laid out again.
+    content.story("story-07", headline="Story 7", section="National",
+                  body=(PARAGRAPH * 5 + "\n\n") * 5 + "One more line.",
+                  related=[{"headline": "Story 7", "slug": "story-07"}])
+    with WorkerPool(2, 0) as pool:
+        again = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w2", pool, cache)
+    assert again.typeset == 1
+    (tmp_path / "again.pdf").write_bytes(again.pdf)
+    with WorkerPool(2, 0) as pool:
+        fresh = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w3", pool)
+    (tmp_path / "fresh.pdf").write_bytes(fresh.pdf)
+    assert _page_texts(tmp_path / "again.pdf") == _page_texts(tmp_path / "fresh.pdf")
+    assert "One more line." in " ".join(_page_texts(tmp_path / "again.pdf"))
 
 
 def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_path,
@@ -114,7 +151,7 @@ def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_pa
     """A one-digit placeholder cannot hold page 12: those parts are laid out again with
     their numbers, and every number still comes out right."""
     _many_stories(content, 6, paragraphs=12)
-    edition = _edition(content, 2, tmp_path)
+    edition = _edition(content, tmp_path)
     monkeypatch.setattr(pdf_module, "placeholder", lambda stories: "8")
     pdf, result = _render(edition, tmp_path)
     pages = _page_texts(pdf)
@@ -133,7 +170,7 @@ def test_numbers_that_never_settle_are_not_printed(content, tmp_path, monkeypatc
     """After the last round of numbering the numbers are checked once more; if they
     still move, no PDF is made (R005), rather than one pointing at the wrong pages."""
     _many_stories(content, 2, paragraphs=1)
-    edition = _edition(content, 0, tmp_path)
+    edition = _edition(content, tmp_path)
     numbering, calls = pdf_module._numbering, []
 
     def moving(parts, layouts):  # every count gives other first pages
@@ -152,7 +189,7 @@ def test_numbers_that_never_settle_are_not_printed(content, tmp_path, monkeypatc
 def test_numbers_that_settle_within_the_rounds_are_printed(content, tmp_path, monkeypatch):
     """The same check passes when the numbers move once and then hold."""
     _many_stories(content, 2, paragraphs=1)
-    edition = _edition(content, 0, tmp_path)
+    edition = _edition(content, tmp_path)
     numbering, calls = pdf_module._numbering, []
 
     def settling(parts, layouts):
@@ -216,7 +253,7 @@ def test_the_whole_document_names_only_photos_that_are_on_disk(content, tmp_path
         content.photo(f"p{n}.jpg", size=(900, 600), color=(20 * n, 90, 140))
         content.story(f"s{n}", headline=f"Photo story {n}", section="National",
                       image={"src": f"../images/p{n}.jpg", "alt": f"photo {n}"})
-    html = print_html(_edition(content, 4, tmp_path), tmp_path / "work")
+    html = print_html(_edition(content, tmp_path), tmp_path / "work")
     names = re.findall(rf"{PHOTO_SCHEME}:([^\"']+)", html)
     assert len(set(names)) == 8
     for name in names:

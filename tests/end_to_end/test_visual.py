@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from support import REPO, pdftotext
+from support import REPO, SAMPLE, pdftotext, run_cli
 
 REFERENCES = REPO / "tests" / "end_to_end" / "visual"
 DOCS = REPO / "docs"
@@ -50,11 +50,36 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(PAGES))
-def test_page_matches_reference(name, sample_build, tmp_path, update_visual):
-    out, _ = sample_build
+def _khmer_text(text: str) -> int:
+    return sum("\u1780" <= ch <= "\u17ff" for ch in text)
+
+
+KHMER_PAGES = {
+    "khmer-cover": lambda number, text: number == 1,
+    "khmer-contents": lambda number, text: number == 2 and "មាតិកា" in text,
+    "khmer-story": lambda number, text: number > 2 and _khmer_text(text) > 1500
+    and "ព័ត៌មានជាតិ" in text,
+}
+"""The Khmer edition (editions/khmer.toml) of the same day: cover, contents, a story page."""
+
+
+@pytest.fixture(scope="module")
+def khmer_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("khmer-out")
+    result = run_cli("build", SAMPLE, "--edition", "khmer", "--out", out, "--date",
+                     "2026-11-25", "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(PAGES) + sorted(KHMER_PAGES))
+def test_page_matches_reference(name, request, tmp_path, update_visual):
+    if name in KHMER_PAGES:
+        out, pages = request.getfixturevalue("khmer_build"), KHMER_PAGES
+    else:
+        out, pages = request.getfixturevalue("sample_build")[0], PAGES
     pdf = next(out.glob("*.pdf"))
-    number = _find_page(pdf, _page_count(pdf), PAGES[name])
+    number = _find_page(pdf, _page_count(pdf), pages[name])
     current = _render(pdf, number, tmp_path / f"{name}.png")
     reference = REFERENCES / f"{name}.png"
     if update_visual:

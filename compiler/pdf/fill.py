@@ -55,3 +55,21 @@ def holes(numbered_fills: list[tuple[int, float, str, bool]]) -> tuple[int, list
                if not exempt]
     return len(checked), [Hole(page, fill, section) for page, fill, section in checked
                           if fill < FULL]
+
+
+def part_holes(parts, fills: list[tuple[float, ...]]) -> tuple[int, list[Hole]]:
+    """``holes`` for the digest's parts (printer.Part) in order, with each part's page
+    fills: the front, a section's last page and the back's last page may end short."""
+    pages, number = [], 1
+    for index, (part, part_fills) in enumerate(zip(parts, fills, strict=True)):
+        following = parts[index + 1] if index + 1 < len(parts) else None
+        section_ends = part.kind == "back" or (
+            following is None or following.section is not part.section)
+        name = part.section.name if part.section else part.kind
+        for i, fill in enumerate(part_fills):
+            last = i == len(part_fills) - 1
+            pages.append((number + i, fill, name, part.kind == "front" or
+                          (last and section_ends)))
+        number += len(part_fills)
+    return holes(pages)
+

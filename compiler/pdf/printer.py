@@ -24,7 +24,7 @@ from compiler.diagnostics import Diagnostic, diag
 from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
-from compiler.pdf.fill import Hole, holes
+from compiler.pdf.fill import Hole, part_holes
 from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import Bookmark, link_titles, merge_parts
 from compiler.pdf.parts import (
@@ -243,11 +243,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: _job(
         edition, part, photos.url, pages, width, first, work_dir, titles))
     done: set[str] = set()
-    owner: dict[str, int] = {}
-
-    def own() -> None:
-        owner.clear()
-        owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
+    owner: dict[str, int] = {}  # anchor -> index of the part it lives in
 
     def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
         """The flow ``key`` as the runs its worker cut it into, each a part of its own
@@ -260,7 +256,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         for piece, (_, typeset) in zip(pieces, runs, strict=True):
             jobs[piece.key] = job(piece)
             attempt.keep_typeset(piece.key, typeset)
-        own()
+        owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:
@@ -272,7 +268,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
             return []
         return _writable(attempt, parts, owner, done, width)
 
-    own()
+    owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
     try:
         for part in parts:
             cached = cache.get(jobs[part.key]) if cache else None
@@ -306,28 +302,10 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                                                 if p.section is s and not p.opener)
                                  for s in edition.sections})
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
-    checked, found = _holes(parts, final)
+    checked, found = part_holes(parts, [final[p.key].fills for p in parts])
     return Printed(data, sum(final[p.key].pages for p in parts), problems,
                    typeset=attempt.typeset, holes=found, full_pages=checked,
                    anchor_pages=_numbering(parts, final)[0])
-
-
-def _holes(parts: list[Part], final: dict[str, TypesetPart]) -> tuple[int, list[Hole]]:
-    """Every page with its fill; the front, a section's last page and the back's last
-    page may end short."""
-    pages, number = [], 1
-    for index, part in enumerate(parts):
-        fills = final[part.key].fills
-        following = parts[index + 1] if index + 1 < len(parts) else None
-        section_ends = part.kind == "back" or (
-            following is None or following.section is not part.section)
-        name = part.section.name if part.section else part.kind
-        for i, fill in enumerate(fills):
-            last = i == len(fills) - 1
-            pages.append((number + i, fill, name, part.kind == "front" or
-                          (last and section_ends)))
-        number += final[part.key].pages
-    return holes(pages)
 
 
 def _bookmarks(edition: Edition) -> list[Bookmark]:

@@ -78,10 +78,24 @@ def glyph_texts(path: Path) -> dict[int, str]:
             cmap[name] = chr(codepoint)  # the lowest code point wins
     texts = {}
     for gid, name in enumerate(order):
-        text = cmap.get(name) or agl.toUnicode(name)
+        text = cmap.get(name) or agl.toUnicode(_agl_name(name))
         if text and text.isprintable():
             texts[gid] = text
     return texts
+
+
+_BARE_HEX = re.compile(r"[0-9A-F]{4,6}")
+
+
+def _agl_name(name: str) -> str:
+    """Moul names its ligatures ``uni17D2_1783_17B6``: the later components are bare
+    code points, which the Adobe Glyph List reads as nothing; ``uni17D2_uni1783_uni17B6``
+    is what it reads as COENG, KHA, AA."""
+    if not name.startswith("uni") or "_" not in name:
+        return name
+    base, dot, suffix = name.partition(".")
+    parts = [f"uni{c}" if _BARE_HEX.fullmatch(c) else c for c in base.split("_")]
+    return "_".join(parts) + dot + suffix
 
 
 def remap(cmap: bytes, texts) -> bytes:

@@ -115,15 +115,21 @@ def run_nightly(content: Path, public: Path, config: EditionConfig, day: date | 
             run = _night(content, public, config, day, out_dir, progress, pool)
             log_night(run, public, config.name, day, started)  # under the lock
             return run
-    except Locked as exc:
-        who = f", pid {exc.holder}," if exc.holder else ""
-        run = NightlyRun(EXIT_LOCKED, error=exc,
-                         problem=f"another run{who} holds {exc.path}; try again later")
-    except OSError as exc:  # PUBLIC or its lock file cannot be made or written
-        run = NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
-                         problem=describe_failure(exc, public, public))
+    except (Locked, OSError) as exc:  # held by another run, or PUBLIC or its lock unwritable
+        run = unlocked(exc, public)
     log_night(run, public, config.name, day, started)  # one appended write, safe without the lock
     return run
+
+
+def unlocked(exc: Exception, public: Path) -> NightlyRun:
+    """The night that could not take the shelf's lock: another run holds it (retry), or
+    PUBLIC or its lock file cannot be made or written."""
+    if isinstance(exc, Locked):
+        who = f", pid {exc.holder}," if exc.holder else ""
+        return NightlyRun(EXIT_LOCKED, error=exc,
+                          problem=f"another run{who} holds {exc.path}; try again later")
+    return NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
+                      problem=describe_failure(exc, public, public))
 
 
 def _night(content: Path, public: Path, config: EditionConfig, day: date,

@@ -47,6 +47,7 @@ from compiler.shelf.nightly import (
     ingest_sources,
     log_night,
     repair_shelf,
+    unlocked,
 )
 from compiler.shelf.paths import day_dir
 
@@ -100,13 +101,8 @@ def run_nights(content: Path, public: Path, configs: list[EditionConfig],
             _nights(night, content, public, configs, day, out_dir, progress, pool,
                     skip_published)
             return night
-    except Locked as exc:
-        who = f", pid {exc.holder}," if exc.holder else ""
-        failed = NightlyRun(EXIT_LOCKED, error=exc,
-                            problem=f"another run{who} holds {exc.path}; try again later")
-    except OSError as exc:  # PUBLIC or its lock file cannot be made or written
-        failed = NightlyRun(EXIT_NOTHING_PUBLISHED, error=exc,
-                            problem=describe_failure(exc, public, public))
+    except (Locked, OSError) as exc:  # held by another run, or PUBLIC or its lock unwritable
+        failed = unlocked(exc, public)
     for config in configs:
         run = NightlyRun(failed.exit_code, error=failed.error, problem=failed.problem)
         log_night(run, public, config.name, day, started)  # one appended write each

@@ -178,7 +178,21 @@ def devices(tmp_path_factory) -> Built:
                  [KHMER_PHOTO_ALT])
 
 
-@pytest.fixture(params=["sample", "khmer", "devices"])
+@pytest.fixture(scope="module")
+def khmer_sample(tmp_path_factory) -> Built:
+    """The bundled Khmer edition (editions/khmer.toml) of the sample day."""
+    out = tmp_path_factory.mktemp("khmer-sample")
+    result = run_cli("build", SAMPLE, "--edition", "khmer", "--out", out,
+                     "--date", "2026-11-25", "--quiet")
+    assert result.returncode == 0, result.stderr
+    metas = [m for m in (_front_matter(p) for p in sorted((SAMPLE / "stories").glob("*.md")))
+             if m.get("language") == "km"]
+    alts = [m["image"]["alt"] for m in metas if isinstance(m.get("image"), dict)
+            and m["image"].get("alt")]
+    return Built("khmer_sample", out, "km", [m["headline"] for m in metas], alts)
+
+
+@pytest.fixture(params=["sample", "khmer", "devices", "khmer_sample"])
 def edition(request) -> Built:
     return request.getfixturevalue(request.param)
 

@@ -78,9 +78,8 @@ def _story_pages(pages: list[str]) -> dict[str, int]:
     found = {}
     for index, text in enumerate(pages[2:], start=3):
         flat = " ".join(text.split())
-        for headline in HEADLINES:
-            if headline in flat and headline not in found and "," not in flat.split(
-                    headline, 1)[1][:2]:
+        for headline in HEADLINES:  # as a headline, not a "See also ..., page" entry
+            if headline not in found and re.search(re.escape(headline) + r"(?!\s*,)", flat):
                 found[headline] = index
     return found
 

@@ -28,8 +28,7 @@ class Task:
     kind: str
     payload: Any
     """TYPESET, TYPESET_WRITE, PROBE: (job, numbers or None, first page); WRITE: (numbers,
-    first page); SPLIT: (job, story anchor -> key of the run it would start, most pages
-    of a run)."""
+    first page); SPLIT: (job, story anchor -> key of the run it would start)."""
     seconds: float
     ready: Callable[[], bool] = lambda: True
     """False while the part's photos are still being prepared."""
@@ -77,11 +76,11 @@ def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[st
             numbers, first_page = payload
             return "ok", write_part(held.pop(key), numbers, first_page)
         if kind == SPLIT:
-            job, names, most_pages = payload
+            job, names = payload
             _allow(memory_mb)
-            runs = split_pages(*typeset_part(job), key, names, most_pages)
-            held.update((k, document) for k, document, _, _ in runs if document is not None)
-            return "ok", [(k, typeset, forced) for k, _, typeset, forced in runs]
+            runs = split_pages(*typeset_part(job), key, names)
+            held.update((run_key, document) for run_key, document, _ in runs)
+            return "ok", [(run_key, typeset) for run_key, _, typeset in runs]
         job, numbers, first_page = payload
         _allow(memory_mb)
         document, typeset = typeset_part(job)

@@ -113,23 +113,6 @@ def merge_parts(parts: list[tuple[tuple[str, ...], TypesetPart]], bookmarks: lis
     return buffer.getvalue()
 
 
-def edition_bookmarks(edition) -> list[Bookmark]:
-    """The outline: front page, contents, each section holding its stories (by the
-    names readers see), More stories. ``edition``: a model.Edition."""
-    from compiler.pdf.parts import FRONT_ANCHORS
-    from compiler.text.labels import labels
-
-    words = labels(edition.config.language)
-    marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
-             Bookmark(words.contents, FRONT_ANCHORS[1])]
-    for section in edition.sections:
-        marks.append(Bookmark(section.title, section.anchor, tuple(
-            Bookmark(story.headline, story.anchor) for story in section.stories)))
-    if edition.has_more_stories:
-        marks.append(Bookmark(words.more_stories, "more-stories"))
-    return marks
-
-
 def link_titles(bookmarks: list[Bookmark]) -> dict[str, str]:
     """Anchor -> its bookmark's title (a headline, a section): what a link there leads to."""
     titles: dict[str, str] = {}

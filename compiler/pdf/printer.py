@@ -26,8 +26,9 @@ from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, part_holes
 from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
-from compiler.pdf.join import edition_bookmarks, link_titles, merge_parts
+from compiler.pdf.join import Bookmark, link_titles, merge_parts
 from compiler.pdf.parts import (
+    FRONT_ANCHORS,
     PART_TIMESTAMP,
     Part,
     part_html,
@@ -40,12 +41,9 @@ from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_c
 from compiler.pdf.slots import placeholder, too_wide
 from compiler.pdf.typeset import TypesetJob, TypesetPart
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
+from compiler.text.labels import labels
 
 MAX_NUMBERING_ROUNDS = 3
-MOST_RUN_PAGES = 7
-"""A correction lays out its story's run again: a run kept longer would break the bound
-(a one-story correction in at most 0.2 of a full build) on text-only days, where few
-stories begin a page. Cutting it costs a part-empty page (benchmarks/short_day.py)."""
 
 
 @dataclass
@@ -222,7 +220,7 @@ def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos) -> Ta
     if part.kind != "section":
         return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
     names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
-    return Task(part.key, SPLIT, (job, names, MOST_RUN_PAGES), attempt.seconds(part), ready)
+    return Task(part.key, SPLIT, (job, names), attempt.seconds(part), ready)
 
 
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
@@ -236,7 +234,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
     width = placeholder(len(edition.stories))
-    titles = link_titles(edition_bookmarks(edition))
+    titles = link_titles(_bookmarks(edition))
 
     def job(part: Part) -> TypesetJob:
         return _job(edition, part, photos.url, None, width, 1, work_dir, titles)
@@ -247,30 +245,24 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     done: set[str] = set()
     owner: dict[str, int] = {}  # anchor -> index of the part it lives in
 
-    def split(key: str, runs: list) -> list[Task]:
+    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
         """The flow ``key`` as the runs its worker cut it into, each a part of its own
-        (and cached as that run laid out alone would be); a run too long to keep is cut
-        where its worker said, and its runs are laid out alone (the tasks returned)."""
+        (and cached as that run laid out alone would be)."""
         index = next(i for i, p in enumerate(parts) if p.key == key)
         firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
-        cuts = {firsts[k] for k, _, _ in runs[1:]} | {firsts[f] for *_, cut in runs for f in cut}
-        pieces = parts[index:index + 1] = split_part(edition, parts[index], cuts)
-        kept = {k: typeset for k, typeset, _ in runs if typeset is not None}
-        again = []
-        for piece in pieces:
+        pieces = split_part(edition, parts[index], {firsts[k] for k, _ in runs[1:]})
+        assert [p.key for p in pieces] == [k for k, _ in runs], (pieces, runs)
+        parts[index:index + 1] = pieces
+        for piece, (_, typeset) in zip(pieces, runs, strict=True):
             jobs[piece.key] = job(piece)
-            if piece.key in kept:
-                attempt.keep_typeset(piece.key, kept[piece.key])
-            else:
-                again.append(_typeset_task(attempt, edition, piece, photos))
+            attempt.keep_typeset(piece.key, typeset)
         owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
-        return again
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:
             attempt.keep_typeset(task.key, value)
         elif task.kind == SPLIT:
-            return split(task.key, value) + _writable(attempt, parts, owner, done, width)
+            split(task.key, value)
         else:
             attempt.written(task.key, value)
             return []
@@ -303,7 +295,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         photos.close()
         give_back(collect=False)
     final = attempt.final
-    data = merge_parts([(p.anchors, final[p.key]) for p in parts], edition_bookmarks(edition),
+    data = merge_parts([(p.anchors, final[p.key]) for p in parts], _bookmarks(edition),
                        (PART_TIMESTAMP, edition.timestamp))
     if cache:
         cache.put_cuts(edition, {s.name: sorted(p.stories[0] for p in parts
@@ -314,6 +306,18 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     return Printed(data, sum(final[p.key].pages for p in parts), problems,
                    typeset=attempt.typeset, holes=found, full_pages=checked,
                    anchor_pages=_numbering(parts, final)[0])
+
+
+def _bookmarks(edition: Edition) -> list[Bookmark]:
+    words = labels(edition.config.language)
+    marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
+             Bookmark(words.contents, FRONT_ANCHORS[1])]
+    for section in edition.sections:
+        marks.append(Bookmark(section.title, section.anchor, tuple(
+            Bookmark(story.headline, story.anchor) for story in section.stories)))
+    if edition.has_more_stories:
+        marks.append(Bookmark(words.more_stories, "more-stories"))
+    return marks
 
 
 def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
@@ -337,7 +341,7 @@ def _blame(edition: Edition, part_keys: set[str], parts: list[Part], pool, work_
             story = stories[slug] = edition.story_by_slug(slug)
             single, section_part = _alone(edition, story)
             job = _job(single, section_part, photos.url, None, placeholder(1), 1, work_dir,
-                       link_titles(edition_bookmarks(single)))
+                       link_titles(_bookmarks(single)))
             tasks.append(Task(slug, PROBE, (job, None, 1), config.render_timeout))
     culprits: dict[str, Diagnostic] = {}
 

@@ -163,61 +163,33 @@ def typeset_part(job: TypesetJob):
                                 tuple(slots_of(document)), page_fills(document))
 
 
-def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str],
-                most_pages: int = 0) -> list[tuple[str, object, TypesetPart, tuple[str, ...]]]:
+def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
+                ) -> list[tuple[str, object, TypesetPart]]:
     """A section laid out as one flow, cut before every story (``names``: its anchor ->
     the key of the run it starts) that begins at the top of a page: each run is written
     and cached as a part of its own (``Document.copy``), so a correction lays out only
     its run again. A story that begins a page lays out the same whatever came before it,
-    so the run laid out alone would give these very pages.
-
-    A run longer than ``most_pages`` (text-only days, where few stories begin a page)
-    would make its corrections slow: it is not kept, and comes back with the keys of the
-    runs to cut it into instead, before the stories that begin lowest on a page (so the
-    page each leaves behind is as full as can be). The printer lays those out alone."""
+    so the run laid out alone would give these very pages."""
     from compiler.pdf.hooks import page_top
     from compiler.pdf.slots import slots_of
 
-    starts, begins = [(0, key)], {}  # begins: run key -> (page index, y) of its story
+    starts = [(0, key)]
     for name, (index, _, _) in layout.anchors.items():  # where each story begins
-        if index and name in names:
-            page = document.pages[index]
-            y = page.anchors[name][1]
-            begins[names[name]] = (index, y)
-            if y <= page_top(page) + 2:
-                starts.append((index, names[name]))
+        page = document.pages[index]
+        if index and name in names and page.anchors[name][1] <= page_top(page) + 2:
+            starts.append((index, names[name]))
     starts.sort()
     pieces = []
     for (first, piece_key), (end, _) in zip(starts, [*starts[1:], (len(document.pages), "")],
                                            strict=True):
-        inside = {k: at for k, at in begins.items() if first < at[0] < end}
-        if most_pages and (forced := _forced_cuts(first, end, inside, most_pages)):
-            pieces.append((piece_key, None, None, forced))
-            continue
         piece = document.copy(document.pages[first:end])
         _FETCHERS[piece], _TITLES[piece] = _FETCHERS[document], _TITLES[document]
         anchors = {name: (index - first, x, y) for name, (index, x, y) in layout.anchors.items()
                    if first <= index < end}
         pieces.append((piece_key, piece, TypesetPart(
             end - first, anchors, None, list(layout.problems), tuple(slots_of(piece)),
-            layout.fills[first:end]), ()))
+            layout.fills[first:end])))
     return pieces
-
-
-def _forced_cuts(first: int, end: int, begins: dict[str, tuple[int, float]],
-                 most_pages: int) -> tuple[str, ...]:
-    """Runs of at most ``most_pages`` pages out of the pages ``first``..``end``, each
-    cut before the story (``begins``: run key -> its page and height) that begins
-    lowest on a page it may end on; none when no story can cut it."""
-    cuts, start = [], first
-    while end - start > most_pages:
-        fitting = [(y, page, k) for k, (page, y) in begins.items()
-                   if start < page < start + most_pages]
-        if not fitting:
-            break
-        _, start, chosen = max(fitting)
-        cuts.append(chosen)
-    return tuple(sorted(cuts, key=lambda k: begins[k]))
 
 
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1

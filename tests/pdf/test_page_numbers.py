@@ -258,15 +258,3 @@ def test_the_whole_document_names_only_photos_that_are_on_disk(content, tmp_path
     assert len(set(names)) == 8
     for name in names:
         assert (tmp_path / "work" / PHOTO_FOLDER / name).stat().st_size > 1000
-
-
-def test_a_long_run_is_cut_before_the_stories_that_begin_lowest_on_a_page():
-    """Runs of at most 4 pages, each ended where the next story began lowest (the page
-    it leaves behind is the fullest); a run no story can cut stays whole."""
-    from compiler.pdf.typeset import _forced_cuts
-
-    begins = {"a": (1, 300.0), "b": (2, 700.0), "c": (3, 100.0), "d": (5, 650.0),
-              "e": (8, 200.0)}
-    assert _forced_cuts(0, 10, begins, 4) == ("b", "d", "e")
-    assert _forced_cuts(0, 4, begins, 4) == ()
-    assert _forced_cuts(0, 10, {"late": (9, 500.0)}, 4) == ()

@@ -215,6 +215,22 @@ def test_no_english_word_a_reader_sees_in_the_khmer_epub(khmer_build):
     assert not english, sorted(english)
 
 
+def test_no_latin_digit_a_reader_sees_in_the_khmer_edition(khmer_build):
+    """Folios, page references, dates, counts and reading times in Khmer digits; only a
+    web address may keep its own."""
+    out, _ = khmer_build
+    stories = sample_stories()
+    addresses = " ".join(entry.get("url", "") for meta in stories.values()
+                         if meta.get("language") == "km" for entry in meta.get("related") or [])
+    allowed = set(re.findall(r"[0-9]+", addresses))
+    text = pdftotext(out / f"khmer-{DAY}.pdf", "-layout")
+    with zipfile.ZipFile(out / f"khmer-{DAY}.epub") as archive:
+        text += visible_epub_text(archive)
+    latin = set(re.findall(r"[0-9]+", text)) - allowed
+    assert not latin, sorted(latin)
+    assert re.search("[០-៩]{4}", text), "the year in Khmer digits"
+
+
 def test_the_khmer_epub_passes_epubcheck(khmer_build):
     out, _ = khmer_build
     assert_epubcheck_clean(out / f"khmer-{DAY}.epub")

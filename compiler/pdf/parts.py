@@ -8,7 +8,7 @@ number as text where the numbers are already known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -69,13 +69,13 @@ def run_key(section: Section, first: Story) -> str:
     return f"section-{section.slug}@{first.slug}"
 
 
-def runs(section: Section, cuts=frozenset()) -> list[tuple[Story, ...]]:
+def runs(stories: tuple[Story, ...], cuts=frozenset()) -> list[tuple[Story, ...]]:
     """A section's stories in runs, each laid out as a part of its own (from a new
     page), cut before each story whose slug is in ``cuts``: the stories that began a
     page when the section was last laid out (printer.py keeps them for the day's next
     build). With no cuts, the section is one run: one flow, with no blank space."""
     found: list[list[Story]] = []
-    for story in section.stories:
+    for story in stories:
         if not found or story.slug in cuts:
             found.append([])
         found[-1].append(story)
@@ -96,9 +96,8 @@ def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> 
 def split_part(edition: Edition, part: Part, cuts) -> list[Part]:
     """``part`` cut into runs before the stories in ``cuts`` (a worker found them at
     the top of a page: typeset.split_pages)."""
-    run = part.run(edition)
-    section = replace(part.section, stories=run)
-    return [section_part(edition, part.section, piece) for piece in runs(section, cuts)]
+    return [section_part(edition, part.section, piece)
+            for piece in runs(part.run(edition), cuts)]
 
 
 def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
@@ -109,7 +108,7 @@ def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
-        for run in runs(section, (cuts or {}).get(section.name, frozenset())):
+        for run in runs(section.stories, (cuts or {}).get(section.name, frozenset())):
             parts.append(section_part(edition, section, run))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
@@ -127,7 +126,7 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
         ctx, part=part,
         page_ref=lambda anchor, align="left", label="", here="": _page_ref(
             part, pages, anchor, width, align, label, here, edition.config.language),
-        runs=runs, run=part.run(edition))
+        run=part.run(edition))
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,

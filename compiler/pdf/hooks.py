@@ -141,6 +141,42 @@ def page_top(page) -> float:
     return page._page_box.content_box_y()
 
 
+@_hook("story_boxes")
+def story_boxes(page) -> tuple[float, list[dict]]:
+    """The text block's foot, and each story (``article``) on the page, in CSS px: ``top``,
+    ``bottom``, ``body`` (columns' top), ``photo`` (top, foot, picture height of a photo leading
+    column 1), ``line`` (a line's height), ``blocks`` (body block -> its height here)."""
+    boxes, found = _boxes(), []
+    for article in (b for b in page._page_box.descendants() if box_tag(b) == "article"):
+        found.append(story := {"anchor": article.element.get("id"), "top": article.position_y,
+                               "bottom": article.position_y + article.margin_height(),
+                               "body": None, "photo": None, "line": 0.0, "blocks": {}})
+        body = next((b for b in article.children if "body" in _classes(b)), None)
+        if body is None:
+            continue
+        story["body"] = body.position_y
+        index = {id(element): i for i, element in enumerate(
+            c for c in body.element if isinstance(c.tag, str)
+            and not {"photo", "see-also"} & set(c.get("class", "").split()))}
+        for n, column in enumerate(c for c in body.children if c.is_column):
+            for block in column.children:
+                if n == 0 and block is column.children[0] and "photo" in _classes(block):
+                    image = next(b for b in block.descendants() if isinstance(b, boxes.ReplacedBox))
+                    story["photo"] = (block.position_y, block.position_y + block.margin_height(),
+                                      image.height)
+                elif id(block.element) in index:
+                    i = index[id(block.element)]
+                    story["blocks"][i] = story["blocks"].get(i, 0.0) + block.margin_height()
+                    story["line"] = story["line"] or next((b.height for b in block.descendants()
+                                                           if isinstance(b, boxes.LineBox)), 0.0)
+    return page._page_box.content_box_y() + page._page_box.height, found
+
+
+def _classes(box) -> set[str]:
+    element = box_element(box)
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
 def box_element(box):
     """The HTML element a box was made for (ElementTree API), or None."""
     return getattr(box, "element", None)

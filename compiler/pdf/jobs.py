@@ -20,6 +20,7 @@ WRITE = "write"  # fill in the numbers of a kept document and write it
 TYPESET_WRITE = "typeset+write"  # both at once (numbers already known)
 PROBE = "probe"  # typeset, report, keep nothing: finding the story at fault
 SPLIT = "split"  # typeset a section's flow, keep it as runs cut where a story starts a page
+# (returns the runs, and a photo fit with the run to lay out again from, or none)
 
 
 @dataclass
@@ -28,7 +29,8 @@ class Task:
     kind: str
     payload: Any
     """TYPESET, TYPESET_WRITE, PROBE: (job, numbers or None, first page); WRITE: (numbers,
-    first page); SPLIT: (job, story anchor -> key of the run it would start)."""
+    first page); SPLIT: (job, story anchor -> key of the run it would start, the fits in
+    the job's HTML, how many more times a photo may be fitted: compiler/pdf/fit.py)."""
     seconds: float
     ready: Callable[[], bool] = lambda: True
     """False while the part's photos are still being prepared."""
@@ -69,18 +71,17 @@ def _allow(memory_mb: int) -> None:
 def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[str, Any]:
     """Do one job, in whichever process runs it: ("ok", result), ("limit", reason) or
     ("error", reason). The one place a job's errors become reasons."""
-    from compiler.pdf.typeset import split_pages, typeset_part, write_part
+    from compiler.pdf.typeset import split_flow, typeset_part, write_part
 
     try:
         if kind == WRITE:
             numbers, first_page = payload
             return "ok", write_part(held.pop(key), numbers, first_page)
         if kind == SPLIT:
-            job, names = payload
             _allow(memory_mb)
-            runs = split_pages(*typeset_part(job), key, names)
+            runs, fits, tail = split_flow(key, *payload)
             held.update((run_key, document) for run_key, document, _ in runs)
-            return "ok", [(run_key, typeset) for run_key, _, typeset in runs]
+            return "ok", ([(run_key, typeset) for run_key, _, typeset in runs], fits, tail)
         job, numbers, first_page = payload
         _allow(memory_mb)
         document, typeset = typeset_part(job)

@@ -14,9 +14,12 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from compiler.model import Edition, Photo, Section, Story, iso_timestamp
+from compiler.pdf.fit import Fit, apply_fits
+from compiler.pdf.join import Bookmark
 from compiler.pdf.slots import slot
 from compiler.pdf.typeset import house_stylesheets
 from compiler.text.dates import long_date
+from compiler.text.labels import labels
 from compiler.text.numerals import digits, numbering_system, primary
 from compiler.text.templates import Links, context, environment
 
@@ -44,6 +47,9 @@ class Part:
     stories: tuple[str, ...] = ()
     opener: bool = True
     """False for a section's later runs: no section opener, so no section anchor."""
+    fits: tuple[tuple[str, Fit], ...] = ()
+    """Story anchor -> how its photo is fitted (pdf/fit.py), for the run's stories whose
+    photo a layout of their flow had to fit."""
 
     def run(self, edition: Edition) -> tuple[Story, ...]:
         return tuple(edition.story_by_slug(slug) for slug in self.stories)
@@ -82,7 +88,8 @@ def runs(stories: tuple[Story, ...], cuts=frozenset()) -> list[tuple[Story, ...]
     return [tuple(run) for run in found]
 
 
-def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> Part:
+def section_part(edition: Edition, section: Section, run: tuple[Story, ...],
+                 fits: dict[str, Fit] | None = None) -> Part:
     opener = run[0] is section.stories[0]
     own = {*(s.anchor for s in run), *([section.anchor] if opener else [])}
     targets = {edition.story_by_slug(r.target).anchor for s in run
@@ -90,26 +97,29 @@ def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> 
     targets |= {twin.anchor for s in run if s.translation and s.translation.target
                 and (twin := edition.story_by_slug(s.translation.target))}
     return Part(run_key(section, run[0]), "section", section, tuple(sorted(own)),
-                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener)
+                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener,
+                fits=tuple(sorted((s.anchor, (fits or {})[s.anchor]) for s in run
+                                  if s.anchor in (fits or {}))))
 
 
-def split_part(edition: Edition, part: Part, cuts) -> list[Part]:
+def split_part(edition: Edition, part: Part, cuts, fits: dict[str, Fit]) -> list[Part]:
     """``part`` cut into runs before the stories in ``cuts`` (a worker found them at
-    the top of a page: typeset.split_pages)."""
-    return [section_part(edition, part.section, piece)
+    the top of a page: typeset.split_flow), with ``fits`` for their photos."""
+    return [section_part(edition, part.section, piece, fits)
             for piece in runs(part.run(edition), cuts)]
 
 
-def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
-               ) -> list[Part]:
-    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``)."""
+def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None,
+               fits: dict[str, Fit] | None = None) -> list[Part]:
+    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``);
+    ``fits``: story anchor -> its photo's fit; both as the day's last build left them."""
     all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
     has_back = edition.has_more_stories
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
         for run in runs(section.stories, (cuts or {}).get(section.name, frozenset())):
-            parts.append(section_part(edition, section, run))
+            parts.append(section_part(edition, section, run, fits))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
                           tuple(sorted(s.anchor for s in edition.related_in_edition))))
@@ -122,11 +132,12 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     ctx = context(edition, links)
     if part.kind != "all":
         ctx["timestamp"] = iso_timestamp(PART_TIMESTAMP)
-    return environment("print").get_template("part.html.j2").render(
+    html = environment("print").get_template("part.html.j2").render(
         ctx, part=part,
         page_ref=lambda anchor, align="left", label="", here="": _page_ref(
             part, pages, anchor, width, align, label, here, edition.config.language),
         run=part.run(edition))
+    return apply_fits(html, dict(part.fits)) if part.fits else html
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,
@@ -176,3 +187,16 @@ def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"
     return [*house_stylesheets(), running]
+
+
+def bookmarks(edition: Edition) -> list[Bookmark]:
+    """The PDF's outline: the cover, the contents, each section holding its stories."""
+    words = labels(edition.config.language)
+    marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
+             Bookmark(words.contents, FRONT_ANCHORS[1])]
+    for section in edition.sections:
+        marks.append(Bookmark(section.title, section.anchor, tuple(
+            Bookmark(story.headline, story.anchor) for story in section.stories)))
+    if edition.has_more_stories:
+        marks.append(Bookmark(words.more_stories, "more-stories"))
+    return marks

@@ -25,12 +25,13 @@ from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, part_holes
+from compiler.pdf.fit import ROUNDS as FIT_ROUNDS
 from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
-from compiler.pdf.join import Bookmark, link_titles, merge_parts
+from compiler.pdf.join import link_titles, merge_parts
 from compiler.pdf.parts import (
-    FRONT_ANCHORS,
     PART_TIMESTAMP,
     Part,
+    bookmarks,
     part_html,
     part_stylesheets,
     plan_parts,
@@ -41,7 +42,6 @@ from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_c
 from compiler.pdf.slots import placeholder, too_wide
 from compiler.pdf.typeset import TypesetJob, TypesetPart
 from compiler.resources import FONTS_DIR, LAYOUTS_DIR
-from compiler.text.labels import labels
 
 MAX_NUMBERING_ROUNDS = 3
 
@@ -212,29 +212,31 @@ def _writable(attempt: _Attempt, parts: list[Part], owner: dict[str, int], done:
     return tasks
 
 
-def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos) -> Task:
+def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos,
+                  rounds: int = FIT_ROUNDS) -> Task:
     """A section's run is laid out as one flow and kept as the runs it falls into
-    (SPLIT); the front and back as they are."""
+    (SPLIT), with ``rounds`` more photo fits allowed; the front and back as they are."""
     job = attempt.jobs[part.key]
     ready = lambda: photos.ready(part.photos(edition))  # noqa: E731
     if part.kind != "section":
         return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
     names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
-    return Task(part.key, SPLIT, (job, names), attempt.seconds(part), ready)
+    fitted = frozenset(anchor for anchor, _ in part.fits)
+    return Task(part.key, SPLIT, (job, names, fitted, rounds), attempt.seconds(part), ready)
 
 
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                 image_cache) -> Printed:
     # Runs cut where the day's last build found a story at the top of a page: a
     # correction lays out one run; a first build, each section as one flow.
-    parts = plan_parts(edition, cache.cuts(edition) if cache else None)
+    parts = plan_parts(edition, *(cache.cuts(edition) if cache else (None, None)))
     # The front first: every part's first page waits on its length, so parts can be
     # written while others are still typeset. Then the longest, so the workers finish
     # close together. The photos are made in that order too.
     order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
     photos = PrintPhotos(work_dir, image_cache, [f for p in order for f in p.photos(edition)])
     width = placeholder(len(edition.stories))
-    titles = link_titles(_bookmarks(edition))
+    titles = link_titles(bookmarks(edition))
 
     def job(part: Part) -> TypesetJob:
         return _job(edition, part, photos.url, None, width, 1, work_dir, titles)
@@ -245,28 +247,40 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     done: set[str] = set()
     owner: dict[str, int] = {}  # anchor -> index of the part it lives in
 
-    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
-        """The flow ``key`` as the runs its worker cut it into, each a part of its own
-        (and cached as that run laid out alone would be)."""
-        index = next(i for i, p in enumerate(parts) if p.key == key)
+    def split(task: Task, value) -> list[Task]:
+        """The flow ``task.key`` as the runs its worker cut it into, each a part of its
+        own (and cached as that run laid out alone would be); and when a photo was
+        fitted, the run to lay out again from there, with its fit (pdf/fit.py)."""
+        runs, fits, tail = value
+        index = next(i for i, p in enumerate(parts) if p.key == task.key)
         firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
-        pieces = split_part(edition, parts[index], {firsts[k] for k, _ in runs[1:]})
-        assert [p.key for p in pieces] == [k for k, _ in runs], (pieces, runs)
+        starts = [k for k, _ in runs] + ([tail] if tail else [])
+        pieces = split_part(edition, parts[index], {firsts[k] for k in starts[1:]},
+                            {**dict(parts[index].fits), **fits})
+        assert [p.key for p in pieces] == starts, (pieces, starts)
         parts[index:index + 1] = pieces
-        for piece, (_, typeset) in zip(pieces, runs, strict=True):
+        for piece in pieces:
             jobs[piece.key] = job(piece)
+        for piece, (_, typeset) in zip(pieces, runs, strict=False):
             attempt.keep_typeset(piece.key, typeset)
         owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
+        if not tail:
+            return []
+        if cache and (cached := cache.get(jobs[tail])) is not None:
+            attempt.typeset_parts[tail] = cached
+            return []
+        return [_typeset_task(attempt, edition, pieces[-1], photos, task.payload[3] - 1)]
 
     def then(task: Task, value) -> list[Task]:
+        again = []
         if task.kind == TYPESET:
             attempt.keep_typeset(task.key, value)
         elif task.kind == SPLIT:
-            split(task.key, value)
+            again = split(task, value)
         else:
             attempt.written(task.key, value)
             return []
-        return _writable(attempt, parts, owner, done, width)
+        return again + _writable(attempt, parts, owner, done, width)
 
     owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
     try:
@@ -295,29 +309,18 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         photos.close()
         give_back(collect=False)
     final = attempt.final
-    data = merge_parts([(p.anchors, final[p.key]) for p in parts], _bookmarks(edition),
+    data = merge_parts([(p.anchors, final[p.key]) for p in parts], bookmarks(edition),
                        (PART_TIMESTAMP, edition.timestamp))
     if cache:
         cache.put_cuts(edition, {s.name: sorted(p.stories[0] for p in parts
                                                 if p.section is s and not p.opener)
-                                 for s in edition.sections})
+                                 for s in edition.sections},
+                       {anchor: fit for p in parts for anchor, fit in p.fits})
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     checked, found = part_holes(parts, [final[p.key].fills for p in parts])
     return Printed(data, sum(final[p.key].pages for p in parts), problems,
                    typeset=attempt.typeset, holes=found, full_pages=checked,
                    anchor_pages=_numbering(parts, final)[0])
-
-
-def _bookmarks(edition: Edition) -> list[Bookmark]:
-    words = labels(edition.config.language)
-    marks = [Bookmark(words.front_page, FRONT_ANCHORS[0]),
-             Bookmark(words.contents, FRONT_ANCHORS[1])]
-    for section in edition.sections:
-        marks.append(Bookmark(section.title, section.anchor, tuple(
-            Bookmark(story.headline, story.anchor) for story in section.stories)))
-    if edition.has_more_stories:
-        marks.append(Bookmark(words.more_stories, "more-stories"))
-    return marks
 
 
 def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
@@ -341,7 +344,7 @@ def _blame(edition: Edition, part_keys: set[str], parts: list[Part], pool, work_
             story = stories[slug] = edition.story_by_slug(slug)
             single, section_part = _alone(edition, story)
             job = _job(single, section_part, photos.url, None, placeholder(1), 1, work_dir,
-                       link_titles(_bookmarks(single)))
+                       link_titles(bookmarks(single)))
             tasks.append(Task(slug, PROBE, (job, None, 1), config.render_timeout))
     culprits: dict[str, Diagnostic] = {}
 

@@ -192,6 +192,30 @@ def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
     return pieces
 
 
+def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozenset[str],
+               rounds: int):
+    """A section's flow laid out and cut into runs (``split_pages``). When a story jumped
+    to the next page over its photo (pdf/fit.py; ``rounds`` left, and not one of
+    ``fitted``), only the runs before the hole are kept: returns them, the story's fit
+    and the key of the run to lay out again, fitted, from there. Else every run, no fit
+    and no key."""
+    from compiler.pdf.fit import first_fit
+
+    document, layout = typeset_part(job)
+    runs = split_pages(document, layout, key, names)
+    found = first_fit(document, layout.fills, names, fitted) if rounds else None
+    if found is None:
+        return runs, {}, None
+    hole, anchor, fit = found
+    kept, end = [], 0
+    for run in runs:
+        end += run[2].pages
+        if end > hole:  # this run holds the hole: laid out again from its start
+            return kept, {anchor: fit}, run[0]
+        kept.append(run)
+    raise AssertionError("a hole past the flow's last page")
+
+
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1
                ) -> tuple[bytes, list[Diagnostic]]:
     """Fill in the page numbers (when given) and write the part as tagged PDF."""

@@ -33,6 +33,10 @@ SPARE = 1.5 * PX_PER_MM
 ROUNDS = 3
 """Most photos fitted in one section's flow, each costing a layout of the flow from the
 run before it: the bound on what fitting adds to a build."""
+MOST_AGAIN = 8
+"""Most pages a fit may lay out again (from the hole's run to the flow's end): a hole
+further from its section's end is left, so fitting costs at most a fifth more on the
+benchmark's days (docs/performance.md) and long sections stay as fast per page."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +52,14 @@ class Fit:
 
 
 def first_fit(document, fills: tuple[float, ...], anchors: dict[str, str],
-              fitted=frozenset()) -> tuple[int, str, Fit] | None:
+              fitted=frozenset(), start: int = 0) -> tuple[int, str, Fit] | None:
     """The first story (of ``anchors``, not ``fitted`` already) that begins a page after a
     page under FULL because its photo kept it off that page: (that page's index, the
     story's anchor, its Fit). Only the first: a fit moves every page after it, so the
-    next one is found again on the new pages."""
-    pages = [story_boxes(page) for page in document.pages]
-    for index in range(len(pages) - 1):
+    next one is found again on the new pages. Holes before page ``start`` are left."""
+    pages = [story_boxes(page) if i >= start else (0.0, [])
+             for i, page in enumerate(document.pages)]
+    for index in range(start, len(pages) - 1):
         (bottom, before), (_, after) = pages[index], pages[index + 1]
         starts = document.pages[index + 1].anchors  # the stories that begin there
         story = min((s for s in after if s["anchor"] in starts), key=lambda s: s["top"],

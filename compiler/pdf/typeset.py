@@ -199,19 +199,22 @@ def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozens
     ``fitted``), only the runs before the hole are kept: returns them, the story's fit
     and the key of the run to lay out again, fitted, from there. Else every run, no fit
     and no key."""
-    from compiler.pdf.fit import first_fit
+    from compiler.pdf.fit import MOST_AGAIN, first_fit
 
     document, layout = typeset_part(job)
     runs = split_pages(document, layout, key, names)
-    found = first_fit(document, layout.fills, names, fitted) if rounds else None
+    found = first_fit(document, layout.fills, names, fitted,
+                      start=layout.pages - MOST_AGAIN) if rounds else None
     if found is None:
         return runs, {}, None
     hole, anchor, fit = found
     kept, end = [], 0
     for run in runs:
-        end += run[2].pages
-        if end > hole:  # this run holds the hole: laid out again from its start
+        if end + run[2].pages > hole:  # this run holds the hole: laid out again from its start
+            if layout.pages - end > MOST_AGAIN:
+                return runs, {}, None
             return kept, {anchor: fit}, run[0]
+        end += run[2].pages
         kept.append(run)
     raise AssertionError("a hole past the flow's last page")
 

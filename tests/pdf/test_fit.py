@@ -48,16 +48,31 @@ def day(tmp_path_factory):
     root = tmp_path_factory.mktemp("fit")
     content = generated_day(root / "content", 20, seed=2026)
     out = root / "out"
-    result = run_cli("build", content.root, "--out", out, "--date", "2026-11-25", "--quiet")
+    result = run_cli("build", content.root, "--out", out, "--date", "2026-11-25", "--quiet",
+                     "--cache-dir", root / "cache")
     assert result.returncode == 0, result.stderr
     report = json.loads((out / "daily-2026-11-25.report.json").read_text())
-    return out / "daily-2026-11-25.pdf", report
+    return out / "daily-2026-11-25.pdf", report, content, root
+
+
+def test_a_rebuild_keeps_the_fitted_photos_and_lays_out_nothing(day):
+    """The fits are kept with the day's cuts: the next build plans the same runs with the
+    same photos, finds every one in the cache, and writes the same PDF."""
+    pdf, report, content, root = day
+    assert report["pdf_parts_laid_out"] > 7  # the sections' flows, and the fits' layouts
+    again = root / "again"
+    result = run_cli("build", content.root, "--out", again, "--date", "2026-11-25", "--quiet",
+                     "--cache-dir", root / "cache")
+    assert result.returncode == 0, result.stderr
+    second = json.loads((again / "daily-2026-11-25.report.json").read_text())
+    assert second["pdf_parts_laid_out"] == 0
+    assert (again / "daily-2026-11-25.pdf").read_bytes() == pdf.read_bytes()
 
 
 def test_fitted_photos_keep_their_proportions(day):
     """pdfimages gives each picture's resolution across and down the page: equal when
     the picture is drawn in its own proportions (a cap narrows it as it shortens it)."""
-    pdf, _ = day
+    pdf = day[0]
     rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
                           check=True).stdout.splitlines()[2:]
     images = [row.split() for row in rows if row.strip() and row.split()[2] == "image"]
@@ -69,7 +84,7 @@ def test_fitted_photos_keep_their_proportions(day):
 
 def test_the_day_has_few_part_empty_pages(day):
     """At most 1 in 10 of the pages that may not end short is under 85 % full."""
-    _, report = day
+    report = day[1]
     holes, pages = len(report["pages_under_85_percent"]), report["pages_that_must_be_full"]
     assert pages >= 15
     assert holes <= pages / 10, report["pages_under_85_percent"]

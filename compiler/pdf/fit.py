@@ -30,13 +30,16 @@ MILD = 0.75
 """A cap keeping at least this share of the photo's height is preferred to a move."""
 SPARE = 1.5 * PX_PER_MM
 """Room left over when fitting, for rounding in the second layout (px)."""
-ROUNDS = 3
-"""Most photos fitted in one section's flow, each costing a layout of the flow from the
-run before it: the bound on what fitting adds to a build."""
-MOST_AGAIN = 8
-"""Most pages a fit may lay out again (from the hole's run to the flow's end): a hole
-further from its section's end is left, so fitting costs at most a fifth more on the
-benchmark's days (docs/performance.md) and long sections stay as fast per page."""
+AGAIN_SHARE = 0.5
+AGAIN_LEAST = 12
+"""The pages a section's fits may lay out again, in all: a quarter of its pages, or 10 for
+a short section. A fit lays the section out again from the run holding its hole, so a
+hole far from the section's end is left once that would cost more; with no bound,
+fitting made the 200-story build 69 % slower (docs/performance.md)."""
+
+
+def again_budget(pages: int) -> int:
+    return max(AGAIN_LEAST, round(AGAIN_SHARE * pages))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from compiler.memory import give_back
 from compiler.model import Edition, Section, Story
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, part_holes
-from compiler.pdf.fit import ROUNDS as FIT_ROUNDS
 from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import link_titles, merge_parts
 from compiler.pdf.parts import (
@@ -213,16 +212,17 @@ def _writable(attempt: _Attempt, parts: list[Part], owner: dict[str, int], done:
 
 
 def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos,
-                  rounds: int = FIT_ROUNDS) -> Task:
+                  budget: int | None = None) -> Task:
     """A section's run is laid out as one flow and kept as the runs it falls into
-    (SPLIT), with ``rounds`` more photo fits allowed; the front and back as they are."""
+    (SPLIT), its photo fits laying out at most ``budget`` pages again (None: its first
+    layout's share, pdf/fit.py); the front and back as they are."""
     job = attempt.jobs[part.key]
     ready = lambda: photos.ready(part.photos(edition))  # noqa: E731
     if part.kind != "section":
         return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
     names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
     fitted = frozenset(anchor for anchor, _ in part.fits)
-    return Task(part.key, SPLIT, (job, names, fitted, rounds), attempt.seconds(part), ready)
+    return Task(part.key, SPLIT, (job, names, fitted, budget), attempt.seconds(part), ready)
 
 
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
@@ -251,7 +251,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         """The flow ``task.key`` as the runs its worker cut it into, each a part of its
         own (and cached as that run laid out alone would be); and when a photo was
         fitted, the run to lay out again from there, with its fit (pdf/fit.py)."""
-        runs, fits, tail = value
+        runs, fits, tail, budget = value
         index = next(i for i, p in enumerate(parts) if p.key == task.key)
         firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
         starts = [k for k, _ in runs] + ([tail] if tail else [])
@@ -269,7 +269,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         if cache and (cached := cache.get(jobs[tail])) is not None:
             attempt.typeset_parts[tail] = cached
             return []
-        return [_typeset_task(attempt, edition, pieces[-1], photos, task.payload[3] - 1)]
+        return [_typeset_task(attempt, edition, pieces[-1], photos, budget)]
 
     def then(task: Task, value) -> list[Task]:
         again = []

@@ -193,30 +193,29 @@ def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
 
 
 def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozenset[str],
-               rounds: int):
+               budget: int | None):
     """A section's flow laid out and cut into runs (``split_pages``). When a story jumped
-    to the next page over its photo (pdf/fit.py; ``rounds`` left, and not one of
-    ``fitted``), only the runs before the hole are kept: returns them, the story's fit
-    and the key of the run to lay out again, fitted, from there. Else every run, no fit
-    and no key."""
-    from compiler.pdf.fit import MOST_AGAIN, first_fit
+    to the next page over its photo (pdf/fit.py; not one of ``fitted``) and laying the
+    flow out again from the run holding the hole costs at most ``budget`` pages (None:
+    the flow's first layout, pdf/fit.again_budget), only the runs before that run are
+    kept: returns them, the story's fit, the key of the run to lay out again, fitted,
+    from there, and the budget left. Else every run, no fit, no key."""
+    from compiler.pdf.fit import again_budget, first_fit
 
     document, layout = typeset_part(job)
     runs = split_pages(document, layout, key, names)
-    found = first_fit(document, layout.fills, names, fitted,
-                      start=layout.pages - MOST_AGAIN) if rounds else None
-    if found is None:
-        return runs, {}, None
-    hole, anchor, fit = found
-    kept, end = [], 0
+    budget = again_budget(layout.pages) if budget is None else budget
+    starts, first = [], 0  # each run's first page
     for run in runs:
-        if end + run[2].pages > hole:  # this run holds the hole: laid out again from its start
-            if layout.pages - end > MOST_AGAIN:
-                return runs, {}, None
-            return kept, {anchor: fit}, run[0]
-        end += run[2].pages
-        kept.append(run)
-    raise AssertionError("a hole past the flow's last page")
+        starts.append(first)
+        first += run[2].pages
+    hole = layout.pages - budget - 1
+    while found := first_fit(document, layout.fills, names, fitted, start=max(0, hole + 1)):
+        hole, anchor, fit = found
+        at = max(i for i, first in enumerate(starts) if first <= hole)
+        if layout.pages - starts[at] <= budget:  # laid out again from the hole's run
+            return runs[:at], {anchor: fit}, runs[at][0], budget - (layout.pages - starts[at])
+    return runs, {}, None, 0
 
 
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1

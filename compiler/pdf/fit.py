@@ -7,7 +7,8 @@ rule can know the space left, so a section's flow is laid out, the first story t
 jumped this way is read off the pages (``first_fit``), and the flow is laid out again
 from the run before it with that story's photo fitted (``apply_fits``): its height
 capped to the space, or moved down its body so the text fills the page and the photo
-comes on the next one.
+comes on the next one. What a section's fits may lay out again is bounded
+(``again_budget``), so a hole far from the end of a long section is left.
 
 A fit is a fact about one story in one flow, kept with the run that holds the story
 (parts.Part.fits) and with the day's cuts (PartCache), so the run laid out alone, in a
@@ -32,8 +33,8 @@ SPARE = 1.5 * PX_PER_MM
 """Room left over when fitting, for rounding in the second layout (px)."""
 AGAIN_SHARE = 0.5
 AGAIN_LEAST = 12
-"""The pages a section's fits may lay out again, in all: a quarter of its pages, or 10 for
-a short section. A fit lays the section out again from the run holding its hole, so a
+"""The pages a section's fits may lay out again, in all: half its pages, or 12 for a
+short section. A fit lays the section out again from the run holding its hole, so a
 hole far from the section's end is left once that would cost more; with no bound,
 fitting made the 200-story build 69 % slower (docs/performance.md)."""
 

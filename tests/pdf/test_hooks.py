@@ -296,3 +296,28 @@ def test_the_scan_catches_what_the_hooks_replaced():
         "from weasyprint.text.fonts import FontConfiguration\n"
         "from weasyprint.urls import URLFetcher\n"
         "document.write_pdf(); page.anchors; os._exit(1)\n"), private) == []
+
+
+def test_story_boxes_reads_a_story_its_photo_and_its_blocks():
+    """What pdf/fit.py decides on: where a story starts, the photo leading its first
+    column and the height of each body block, on a real laid-out page."""
+    from weasyprint import CSS, HTML
+
+    picture = ("data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 "
+               "width=%2730%27 height=%2720%27/%3E")
+    html = ('<article id="story-a"><h2>Headline</h2><div class="body">'
+            f'<figure class="photo in-column"><img src="{picture}" style="height:40mm">'
+            '<figcaption>Caption</figcaption></figure>'
+            + "".join(f"<p>{'Words of news. ' * 30}</p>" for _ in range(3))
+            + '<aside class="see-also">See also</aside></div></article>')
+    document = HTML(string=html).render(stylesheets=[CSS(string=(
+        "@page { size: A5; margin: 10mm } .body { columns: 2 } figure { margin: 0 }"))])
+    bottom, stories = hooks.story_boxes(document.pages[0])
+    assert len(stories) == 1 and stories[0]["anchor"] == "story-a"
+    story = stories[0]
+    assert story["top"] < story["body"] < story["bottom"] <= bottom
+    top, foot, picture_height = story["photo"]
+    assert top == pytest.approx(story["body"]) and foot > top + picture_height
+    assert picture_height == pytest.approx(40 * 96 / 25.4, abs=1)
+    assert sorted(story["blocks"]) == [0, 1, 2]  # the photo and "See also" not counted
+    assert story["line"] > 0

@@ -4,7 +4,7 @@ A story whose headline, photo and first lines do not fit in what is left of a pa
 starts the next one, and the rest of the page stays empty: WeasyPrint moves a
 multi-column body whose first block does not fit (its issues #1963 and #2032). No CSS
 rule can know the space left, so a section's flow is laid out, the first story that
-jumped this way is read off the pages (``first_fit``), and the flow is laid out again
+jumped this way is read off the pages (``fits_found``), and the flow is laid out again
 from the run before it with that story's photo fitted (``apply_fits``): its height
 capped to the space, or moved down its body so the text fills the page and the photo
 comes on the next one. What a section's fits may lay out again is bounded
@@ -55,29 +55,34 @@ class Fit:
         return [self.after, self.height]
 
 
-def first_fit(document, fills: tuple[float, ...], anchors: dict[str, str],
-              fitted=frozenset(), start: int = 0) -> tuple[int, str, Fit] | None:
-    """The first story (of ``anchors``, not ``fitted`` already) that begins a page after a
-    page under FULL because its photo kept it off that page: (that page's index, the
-    story's anchor, its Fit). Only the first: a fit moves every page after it, so the
-    next one is found again on the new pages. Holes before page ``start`` are left."""
-    pages = [story_boxes(page) if i >= start else (0.0, [])
-             for i, page in enumerate(document.pages)]
-    for index in range(start, len(pages) - 1):
-        (bottom, before), (_, after) = pages[index], pages[index + 1]
+def fits_found(document, fills: tuple[float, ...], anchors: dict[str, str],
+               fitted=frozenset(), start: int = 0):
+    """Each story (of ``anchors``, not ``fitted`` already) that begins a page after a page
+    under FULL because its photo kept it off that page, in page order from page ``start``:
+    (that page's index, the story's anchor, its Fit). Pages are read once, as needed."""
+    pages = {}
+
+    def read(index: int):
+        if index not in pages:
+            pages[index] = story_boxes(document.pages[index])
+        return pages[index]
+
+    for index in range(start, len(document.pages) - 1):
+        if fills[index] >= FULL:
+            continue
+        (bottom, before), (_, after) = read(index), read(index + 1)
         starts = document.pages[index + 1].anchors  # the stories that begin there
         story = min((s for s in after if s["anchor"] in starts), key=lambda s: s["top"],
                     default=None)
-        if (fills[index] >= FULL or not before or story is None or story["photo"] is None
+        if (not before or story is None or story["photo"] is None
                 or story["anchor"] not in anchors or story["anchor"] in fitted
                 or story["top"] > min(s["top"] for s in after) + 2):
             continue
         free = bottom - max(s["bottom"] for s in before) - SPARE
-        fit = _fit(story, free, [s for page in pages[index + 1:] for s in page[1]
-                                 if s["anchor"] == story["anchor"]])
+        fit = _fit(story, free, [s for page in range(index + 1, len(document.pages))
+                                 for s in read(page)[1] if s["anchor"] == story["anchor"]])
         if fit is not None:
-            return index, story["anchor"], fit
-    return None
+            yield index, story["anchor"], fit
 
 
 def _fit(story: dict, free: float, pieces: list[dict]) -> Fit | None:
@@ -85,7 +90,7 @@ def _fit(story: dict, free: float, pieces: list[dict]) -> Fit | None:
     blocks that fill both columns of the space; else cap it as far as it still reads."""
     line = story["line"] or 5 * PX_PER_MM
     head = story["body"] - story["top"]  # headline, standfirst, byline
-    top, foot, picture = story["photo"]
+    _, foot, picture = story["photo"]
     if free < head + LINES * line:
         return None  # not even the headline and three lines would fit
     capped = picture - (foot - story["top"] + LINES * line - free)

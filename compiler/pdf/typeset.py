@@ -200,7 +200,7 @@ def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozens
     the flow's first layout, pdf/fit.again_budget), only the runs before that run are
     kept: returns them, the story's fit, the key of the run to lay out again, fitted,
     from there, and the budget left. Else every run, no fit, no key."""
-    from compiler.pdf.fit import again_budget, first_fit
+    from compiler.pdf.fit import again_budget, fits_found
 
     document, layout = typeset_part(job)
     runs = split_pages(document, layout, key, names)
@@ -209,9 +209,8 @@ def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozens
     for run in runs:
         starts.append(first)
         first += run[2].pages
-    hole = layout.pages - budget - 1
-    while found := first_fit(document, layout.fills, names, fitted, start=max(0, hole + 1)):
-        hole, anchor, fit = found
+    for hole, anchor, fit in fits_found(document, layout.fills, names, fitted,
+                                        start=max(0, layout.pages - budget)):
         at = max(i for i, first in enumerate(starts) if first <= hole)
         if layout.pages - starts[at] <= budget:  # laid out again from the hole's run
             return runs[:at], {anchor: fit}, runs[at][0], budget - (layout.pages - starts[at])

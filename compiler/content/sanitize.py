@@ -250,18 +250,3 @@ def _escape(text: str) -> str:
 def plain_text(text: str) -> str:
     """Front-matter strings are plain text: markup in them is shown, never run."""
     return " ".join(_XML_FORBIDDEN.sub("", str(text)).split())
-
-
-def top_blocks(body: str) -> list[str]:
-    """A sanitised body as its top-level blocks (paragraphs, subheads, quotes...), each
-    with the text that follows it: the print layout may set a story's photo between any
-    two of them (compiler/pdf/fit.py). Joined, they parse as the body did."""
-    try:
-        container = etree.fromstring(f"<div>{body}</div>")
-    except etree.XMLSyntaxError:
-        return [body]
-    if (container.text or "").strip() or len(container) == 0:
-        return [body]
-    blocks = [etree.tostring(child, method="html", encoding="unicode", with_tail=True)
-              for child in container]  # html: an empty <p></p> stays two tags
-    return blocks[:-1] + [blocks[-1].rstrip()]

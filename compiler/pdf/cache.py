@@ -17,7 +17,6 @@ from pathlib import Path
 
 from compiler import __version__
 from compiler.files import atomic_write
-from compiler.pdf.fit import Fit
 from compiler.pdf.typeset import TypesetJob, TypesetPart
 from compiler.resources import FONTS_DIR, PACKAGE_DIR
 
@@ -73,22 +72,18 @@ class PartCache:
         day = f"{edition.config.name}:{edition.date.isoformat()}:{fingerprint()}"
         return self.folder / "cuts" / f"{hashlib.sha256(day.encode()).hexdigest()}.json"
 
-    def cuts(self, edition) -> tuple[dict[str, frozenset[str]], dict[str, Fit]]:
+    def cuts(self, edition) -> dict[str, frozenset[str]]:
         """Section name -> the stories that began a run when the day's edition was last
-        printed (parts.runs), and story anchor -> how its photo was fitted (pdf/fit.py): a
-        correction keeps those page breaks and photos, and so lays out only the run it
-        changes. Nothing for a new day, or if the record is unreadable."""
+        printed (parts.runs): a correction keeps those page breaks, and so lays out only
+        the run it changes. Nothing for a new day, or if the record is unreadable."""
         try:
             found = json.loads(self._cuts_path(edition).read_text(encoding="utf-8"))
-            return ({str(name): frozenset(map(str, slugs))
-                     for name, slugs in found["cuts"].items()},
-                    {str(anchor): Fit(int(after), float(height))
-                     for anchor, (after, height) in found["fits"].items()})
+            return {str(name): frozenset(map(str, slugs))
+                    for name, slugs in found["cuts"].items()}
         except (OSError, ValueError, AttributeError, TypeError, KeyError):
-            return {}, {}
+            return {}
 
-    def put_cuts(self, edition, cuts: dict[str, list[str]], fits: dict[str, Fit]) -> None:
-        record = {"cuts": cuts, "fits": {anchor: fit.as_list() for anchor, fit in fits.items()}}
+    def put_cuts(self, edition, cuts: dict[str, list[str]]) -> None:
         atomic_write(self._cuts_path(edition),
-                     json.dumps(record, sort_keys=True, ensure_ascii=False).encode(),
+                     json.dumps({"cuts": cuts}, sort_keys=True, ensure_ascii=False).encode(),
                      durable=False)

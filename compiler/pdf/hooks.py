@@ -2,21 +2,24 @@
 
 WeasyPrint promises only what its API reference documents; of the rest it says "we
 reserve the right to change it or remove it at any point ... or have dependency to a
-specific WeasyPrint version". Three things the edition needs are not in that API:
+specific WeasyPrint version". Four things the edition needs are not in that API:
 
 - page numbers written into a part after layout (``slots``): the laid-out boxes of a
   page, the width of a text in a box's style, and a box's text replaced;
 - /ActualText spans around Khmer and letter-spaced text (``actual_text``): WeasyPrint's
   ``draw_text``, and the letter-spacing a text box is set with;
-- a /Lang per structure element (``lang``): the tagger's ``_build_box_tree``.
+- a /Lang per structure element (``lang``): the tagger's ``_build_box_tree``;
+- a story's photo fitted to what is left of a page (``fit``): ``block_level_layout``,
+  the boxes of a story's body, and a picture's max-height.
 
-(A fourth, the part's URL fetcher kept on WeasyPrint's Document for writing, now sits
+(Another, the part's URL fetcher kept on WeasyPrint's Document for writing, now sits
 beside the document in ``typeset``: no attribute of ours is added to WeasyPrint's objects.)
 
-The hooks below are the only way into them; the modules above hold the logic (what to
-do) and treat WeasyPrint's boxes and streams as handles they pass back here. No other
-module may import from WeasyPrint anything outside ``PUBLIC``, nor touch one of
-WeasyPrint's private names (tests/pdf/test_hooks.py reads the source to hold this).
+The hooks below (and their check, in ``hook_checks``) are the only way into them; the
+modules above hold the logic (what to do) and treat WeasyPrint's boxes and streams as
+handles they pass back here. No other module may import from WeasyPrint anything
+outside ``PUBLIC``, nor touch one of WeasyPrint's private names (tests/pdf/test_hooks.py
+reads the source to hold this).
 
 ``TESTED`` is the range of WeasyPrint versions the smoke tests have passed on, and the
 bound in pyproject.toml; each WeasyPrint major release changes internals, so a new one
@@ -28,7 +31,6 @@ the hook, the version found and the range tested.
 from __future__ import annotations
 
 import functools
-import inspect
 from importlib.metadata import version
 
 TESTED = ">=68,<71"
@@ -141,35 +143,63 @@ def page_top(page) -> float:
     return page._page_box.content_box_y()
 
 
-@_hook("story_boxes")
-def story_boxes(page) -> tuple[float, list[dict]]:
-    """The text block's foot, and each story (``article``) on the page, in CSS px: ``top``,
-    ``bottom``, ``body`` (columns' top), ``photo`` (top, foot, picture height of a photo leading
-    column 1), ``line`` (a line's height), ``blocks`` (body block -> its height here)."""
-    boxes, found = _boxes(), []
-    for article in (b for b in page._page_box.descendants() if box_tag(b) == "article"):
-        found.append(story := {"anchor": article.element.get("id"), "top": article.position_y,
-                               "bottom": article.position_y + article.margin_height(),
-                               "body": None, "photo": None, "line": 0.0, "blocks": {}})
-        body = next((b for b in article.children if "body" in _classes(b)), None)
-        if body is None:
-            continue
-        story["body"] = body.position_y
-        index = {id(element): i for i, element in enumerate(
-            c for c in body.element if isinstance(c.tag, str)
-            and not {"photo", "see-also"} & set(c.get("class", "").split()))}
-        for n, column in enumerate(c for c in body.children if c.is_column):
-            for block in column.children:
-                if n == 0 and block is column.children[0] and "photo" in _classes(block):
-                    image = next(b for b in block.descendants() if isinstance(b, boxes.ReplacedBox))
-                    story["photo"] = (block.position_y, block.position_y + block.margin_height(),
-                                      image.height)
-                elif id(block.element) in index:
-                    i = index[id(block.element)]
-                    story["blocks"][i] = story["blocks"].get(i, 0.0) + block.margin_height()
-                    story["line"] = story["line"] or next((b.height for b in block.descendants()
-                                                           if isinstance(b, boxes.LineBox)), 0.0)
-    return page._page_box.content_box_y() + page._page_box.height, found
+@_hook("story_photo")
+def story_photo(article):
+    """The photo leading an ``article``'s columns, as a handle for the hooks below, or
+    None: with ``blocks``, the body's children after it (``text`` of them the story's
+    own, before "See also"), and ``height``, its picture's height (CSS px) as print.css
+    sets it in its column, before any cap."""
+    body = next((b for b in article.children if "body" in _classes(b)), None)
+    if body is None or not body.children or "photo" not in _classes(body.children[0]):
+        return None
+    image = next((b for b in body.children[0].descendants()
+                  if isinstance(b, _boxes().ReplacedBox)), None)
+    if image is None or not isinstance(article.width, int | float):
+        return None
+    width, height, _ = image.replacement.get_intrinsic_size(1, 16)
+    count, gap = body.style["column_count"], body.style["column_gap"]
+    count = count if isinstance(count, int) else 1
+    gap = float(gap.value) if getattr(gap, "unit", None) == "px" else 0.0
+    column = (article.width - (count - 1) * gap) / count
+    limit = image.style["max_height"]
+    limit = float(limit.value) if getattr(limit, "unit", None) == "px" else float("inf")
+    natural = min(limit, column * height / width) if width and height else limit
+    blocks = list(body.children[1:])
+    return {"body": body, "photo": body.children[0], "image": image, "style": image.style,
+            "blocks": blocks, "height": natural,
+            "text": sum(1 for b in blocks if "see-also" not in _classes(b))}
+
+
+@_hook("arrange_photo")
+def arrange_photo(photo, after: int, height: float | None) -> None:
+    """Set the photo after the first ``after`` blocks of its story's body (0: first), at
+    most ``height`` CSS px tall (None: as its style says). Each arrangement is made of
+    fresh copies of the body's boxes: a layout that failed leaves marks on the boxes it
+    tried, and the next try must not see them."""
+    from weasyprint.css.properties import Dimension
+
+    blocks = [block.deepcopy() for block in photo["blocks"]]
+    figure = photo["photo"].deepcopy()
+    image = next(b for b in figure.descendants() if isinstance(b, _boxes().ReplacedBox))
+    if height is not None:
+        image.style = image.style.copy()
+        image.style["max_height"] = Dimension(height, "px")
+    photo["body"].children = [*blocks[:after], figure, *blocks[after:]]
+
+
+def holds(laid_out, photo) -> bool:
+    """Whether a laid-out box has the photo in it (on this page)."""
+    element = photo["photo"].element
+    return any(getattr(box, "element", None) is element for box in laid_out.descendants())
+
+
+def column_ends(laid_out) -> list[float]:
+    """Where each column of a laid-out article's body ends on this page (CSS px)."""
+    body = next((b for b in laid_out.children if "body" in _classes(b)), None)
+    return [max((b.position_y + b.margin_height() for b in column.children),
+                default=column.position_y)
+            for column in (body.children if body is not None else ())
+            if getattr(column, "is_column", False)]
 
 
 def _classes(box) -> set[str]:
@@ -229,7 +259,8 @@ def set_box_text(box, text: str, width: float, shift: float) -> None:
 _ORIGINALS: dict[str, object] = {}
 _WRAPPERS: dict[str, object] = {}
 _TARGETS = {"draw_text": ("weasyprint.draw", "draw_text"),
-            "box_tree": ("weasyprint.pdf.tags", "_build_box_tree")}
+            "box_tree": ("weasyprint.pdf.tags", "_build_box_tree"),
+            "block_layout": ("weasyprint.layout.block", "block_level_layout")}
 
 
 def _module(dotted: str):
@@ -273,6 +304,36 @@ def wrap_box_tree(wrapper) -> bool:
     return _wrap("box_tree", wrapper)
 
 
+def wrap_story_layout(fit) -> bool:
+    """An ``article`` that WeasyPrint would move whole to the next page (nothing of it
+    fits in what is left of this one) is first given to ``fit(article, again)``:
+    ``again()`` lays it out there once more and returns the laid-out box, or None. When
+    ``fit`` returns True its last layout is kept. False when WeasyPrint has no such
+    function."""
+    def wrapper(original, context, box, bottom_space, skip_stack, containing_block,
+                page_is_empty=True, *args, **kwargs):
+        def again():
+            # As before the first try: a layout moves the box it is given by its margins.
+            vars(box).update(before)
+            context.in_column, context.forced_break = state
+            del context.excluded_shapes[shapes:]
+            last[:] = [original(context, box, bottom_space, skip_stack, containing_block,
+                                page_is_empty, *args, **kwargs)]
+            return last[0][0]
+
+        if skip_stack or page_is_empty or box_tag(box) != "article":
+            return original(context, box, bottom_space, skip_stack, containing_block,
+                            page_is_empty, *args, **kwargs)
+        last: list = []
+        before = dict(vars(box))
+        state, shapes = (context.in_column, context.forced_break), len(context.excluded_shapes)
+        if again() is None and fit(box, again) is False:
+            again()  # as it was: fit put the story back after its trials
+        return last[0]
+
+    return _wrap("block_layout", wrapper)
+
+
 def restore() -> None:
     """Put WeasyPrint's own functions back (for tests)."""
     for target, original in _ORIGINALS.items():
@@ -281,120 +342,13 @@ def restore() -> None:
             setattr(_module(module_name), name, original)
 
 
-# The check. ---------------------------------------------------------------------------
-
-def _parameters(function) -> list[str]:
-    return list(inspect.signature(function).parameters)
-
-
-def _probe(problems: list[str], hook: str, probe) -> None:
-    try:
-        problem = probe()
-    except (AttributeError, ImportError, KeyError, TypeError, ValueError) as exc:
-        problem = f"{type(exc).__name__}: {exc}"
-    if problem:
-        problems.append(f"{hook}: {problem}")
-
-
-def _boxes_shape():
-    boxes = _boxes()
-    if not callable(boxes.Box.descendants):
-        return "Box.descendants is not a method"
-    if _parameters(boxes.Box.__init__)[1:4] != ["element_tag", "style", "element"]:
-        return "Box(element_tag, style, element) has another signature"
-    if "text" not in _parameters(boxes.TextBox.__init__):
-        return "TextBox takes no text"
-    if "at_keyword" not in _parameters(boxes.MarginBox.__init__):
-        return "MarginBox takes no at_keyword"
-    return None
-
-
-def _line_break_shape():
-    from weasyprint.text import line_break
-
-    if _parameters(line_break.line_size)[:2] != ["line", "style"]:
-        return "line_size(line, style) has another signature"
-    for method in ("set_text", "get_first_line", "reactivate"):
-        if not callable(getattr(line_break.Layout, method)):
-            return f"Layout.{method} is not a method"
-    return None
-
-
-def _unwrapped(target: str):
-    """WeasyPrint's function as it is now, seen through our wrapper if installed."""
-    module_name, name = _TARGETS[target]
-    current = getattr(_module(module_name), name)
-    if current is _WRAPPERS.get(target, (None, None))[1]:
-        return _ORIGINALS[target]
-    return current
-
-
-def _draw_text_shape():
-    draw_text = _unwrapped("draw_text")
-    if _parameters(draw_text)[:2] != ["stream", "textbox"]:
-        return "draw_text(stream, textbox, ...) has another signature"
-    return None
-
-
-def _box_tree_shape():
-    build = _unwrapped("box_tree")
-    if not inspect.isgeneratorfunction(build):
-        return "_build_box_tree is no longer a generator"
-    if _parameters(build)[:2] != ["box", "parent"]:
-        return "_build_box_tree(box, parent, ...) has another signature"
-    return None
-
-
-def _laid_out_shape(document):
-    """What WeasyPrint sets on pages and boxes as it lays out, read on a real document;
-    changes nothing."""
-    page = document.pages[0]
-    texts = page_text_boxes.__wrapped__(page)
-    folios = margin_text_boxes.__wrapped__(page, "@bottom-center")
-    if not texts or not folios:
-        return "found no text box, or none in the @bottom-center margin box"
-    paragraph, folio = texts[0], folios[0]
-    area, extents = page_content_extents.__wrapped__(page)
-    if not extents or not all(isinstance(v, (int, float)) for v in (*area, *extents[0])):
-        return "found no line box with a position and size in the page area"
-    if not isinstance(page_top.__wrapped__(page), (int, float)) or not isinstance(
-            page.anchors, dict):
-        return "a page has no content box top, or no anchors"
-    if box_element(paragraph) is None or box_tag(paragraph) is None:
-        return "a paragraph's text box has no element or element_tag"
-    if not box_text(paragraph) or not box_text(folio):
-        return "a text box has no text"
-    if not isinstance(letter_spacing.__wrapped__(paragraph), float):
-        return "a text box's letter-spacing is not a length"
-    if abs(text_width.__wrapped__(paragraph, box_text(paragraph)) - box_width(paragraph)) > 1:
-        return "the width measured for a box's own text is not the box's width"
-    if not isinstance(paragraph.position_x, (int, float)):
-        return "a text box has no position_x"
-    if paragraph.pango_layout.text != box_text(paragraph):
-        return "a text box's pango_layout.text is not its text"
-    return None
-
+# The check (hook_checks.py). -------------------------------------------------------
 
 def check(document=None) -> None:
     """Raise one HookError listing every hook whose WeasyPrint target is missing or
     changed shape. Reads the laid-out boxes of ``document`` (its first page must have a
     paragraph and a ``@bottom-center`` folio), or lays out a tiny one."""
-    problems: list[str] = []
-    hooks = ("page_text_boxes, margin_text_boxes, page_content_extents, page_top, box_element, "
-             "box_tag, box_text, box_width, text_width, set_box_text")
-    _probe(problems, "page_text_boxes, margin_text_boxes, box_*", _boxes_shape)
-    _probe(problems, "text_width, set_box_text", _line_break_shape)
-    _probe(problems, "wrap_draw_text", _draw_text_shape)
-    _probe(problems, "wrap_box_tree", _box_tree_shape)
-    if not problems:
-        _probe(problems, hooks, lambda: _laid_out_shape(
-            document if document is not None else _tiny()))
-    if problems:
-        raise _error(problems)
+    from compiler.pdf.hook_checks import problems
 
-
-def _tiny():
-    from weasyprint import CSS, HTML
-
-    page = CSS(string="@page { size: A7; @bottom-center { content: counter(page) } }")
-    return HTML(string="<p>Edition</p>").render(stylesheets=[page])
+    if found_problems := problems(document):
+        raise _error(found_problems)

@@ -20,7 +20,6 @@ WRITE = "write"  # fill in the numbers of a kept document and write it
 TYPESET_WRITE = "typeset+write"  # both at once (numbers already known)
 PROBE = "probe"  # typeset, report, keep nothing: finding the story at fault
 SPLIT = "split"  # typeset a section's flow, keep it as runs cut where a story starts a page
-# (returns the runs kept, and a photo fit with the run to lay out again from and the budget left)
 
 
 @dataclass
@@ -29,8 +28,7 @@ class Task:
     kind: str
     payload: Any
     """TYPESET, TYPESET_WRITE, PROBE: (job, numbers or None, first page); WRITE: (numbers,
-    first page); SPLIT: (job, story anchor -> key of the run it would start, the fits in
-    the job's HTML, the pages its photo fits may still lay out again or None:
+    first page); SPLIT: (job, story anchor -> key of the run it would start:
     typeset.split_flow)."""
     seconds: float
     ready: Callable[[], bool] = lambda: True
@@ -80,9 +78,9 @@ def handle(kind: str, key: str, payload, held: dict, memory_mb: int) -> tuple[st
             return "ok", write_part(held.pop(key), numbers, first_page)
         if kind == SPLIT:
             _allow(memory_mb)
-            runs, *fitted = split_flow(key, *payload)
+            runs = split_flow(key, *payload)
             held.update((run_key, document) for run_key, document, _ in runs)
-            return "ok", ([(run_key, typeset) for run_key, _, typeset in runs], *fitted)
+            return "ok", [(run_key, typeset) for run_key, _, typeset in runs]
         job, numbers, first_page = payload
         _allow(memory_mb)
         document, typeset = typeset_part(job)

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from markupsafe import Markup
 
 from compiler.model import Edition, Photo, Section, Story, iso_timestamp
-from compiler.pdf.fit import Fit, apply_fits
 from compiler.pdf.join import Bookmark
 from compiler.pdf.slots import slot
 from compiler.pdf.typeset import house_stylesheets
@@ -47,9 +46,6 @@ class Part:
     stories: tuple[str, ...] = ()
     opener: bool = True
     """False for a section's later runs: no section opener, so no section anchor."""
-    fits: tuple[tuple[str, Fit], ...] = ()
-    """Story anchor -> how its photo is fitted (pdf/fit.py), for the run's stories whose
-    photo a layout of their flow had to fit."""
 
     def run(self, edition: Edition) -> tuple[Story, ...]:
         return tuple(edition.story_by_slug(slug) for slug in self.stories)
@@ -88,8 +84,7 @@ def runs(stories: tuple[Story, ...], cuts=frozenset()) -> list[tuple[Story, ...]
     return [tuple(run) for run in found]
 
 
-def section_part(edition: Edition, section: Section, run: tuple[Story, ...],
-                 fits: dict[str, Fit] | None = None) -> Part:
+def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> Part:
     opener = run[0] is section.stories[0]
     own = {*(s.anchor for s in run), *([section.anchor] if opener else [])}
     targets = {edition.story_by_slug(r.target).anchor for s in run
@@ -97,29 +92,27 @@ def section_part(edition: Edition, section: Section, run: tuple[Story, ...],
     targets |= {twin.anchor for s in run if s.translation and s.translation.target
                 and (twin := edition.story_by_slug(s.translation.target))}
     return Part(run_key(section, run[0]), "section", section, tuple(sorted(own)),
-                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener,
-                fits=tuple(sorted((s.anchor, (fits or {})[s.anchor]) for s in run
-                                  if s.anchor in (fits or {}))))
+                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener)
 
 
-def split_part(edition: Edition, part: Part, cuts, fits: dict[str, Fit]) -> list[Part]:
+def split_part(edition: Edition, part: Part, cuts) -> list[Part]:
     """``part`` cut into runs before the stories in ``cuts`` (a worker found them at
-    the top of a page: typeset.split_flow), with ``fits`` for their photos."""
-    return [section_part(edition, part.section, piece, fits)
+    the top of a page: typeset.split_flow)."""
+    return [section_part(edition, part.section, piece)
             for piece in runs(part.run(edition), cuts)]
 
 
-def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None,
-               fits: dict[str, Fit] | None = None) -> list[Part]:
-    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``);
-    ``fits``: story anchor -> its photo's fit; both as the day's last build left them."""
+def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
+               ) -> list[Part]:
+    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``), as
+    the day's last build left them."""
     all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
     has_back = edition.has_more_stories
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
         for run in runs(section.stories, (cuts or {}).get(section.name, frozenset())):
-            parts.append(section_part(edition, section, run, fits))
+            parts.append(section_part(edition, section, run))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
                           tuple(sorted(s.anchor for s in edition.related_in_edition))))
@@ -132,12 +125,11 @@ def part_html(edition: Edition, part: Part, photo_url, pages: dict[str, int] | N
     ctx = context(edition, links)
     if part.kind != "all":
         ctx["timestamp"] = iso_timestamp(PART_TIMESTAMP)
-    html = environment("print").get_template("part.html.j2").render(
+    return environment("print").get_template("part.html.j2").render(
         ctx, part=part,
         page_ref=lambda anchor, align="left", label="", here="": _page_ref(
             part, pages, anchor, width, align, label, here, edition.config.language),
         run=part.run(edition))
-    return apply_fits(html, dict(part.fits)) if part.fits else html
 
 
 def _page_ref(part: Part, pages: dict[str, int] | None, anchor: str, width: str, align: str,

@@ -211,25 +211,22 @@ def _writable(attempt: _Attempt, parts: list[Part], owner: dict[str, int], done:
     return tasks
 
 
-def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos,
-                  budget: int | None = None) -> Task:
+def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos) -> Task:
     """A section's run is laid out as one flow and kept as the runs it falls into
-    (SPLIT), its photo fits laying out at most ``budget`` pages again (None: its first
-    layout's share, pdf/fit.py); the front and back as they are."""
+    (SPLIT); the front and back as they are."""
     job = attempt.jobs[part.key]
     ready = lambda: photos.ready(part.photos(edition))  # noqa: E731
     if part.kind != "section":
         return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
     names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
-    fitted = frozenset(anchor for anchor, _ in part.fits)
-    return Task(part.key, SPLIT, (job, names, fitted, budget), attempt.seconds(part), ready)
+    return Task(part.key, SPLIT, (job, names), attempt.seconds(part), ready)
 
 
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                 image_cache) -> Printed:
     # Runs cut where the day's last build found a story at the top of a page: a
     # correction lays out one run; a first build, each section as one flow.
-    parts = plan_parts(edition, *(cache.cuts(edition) if cache else (None, None)))
+    parts = plan_parts(edition, cache.cuts(edition) if cache else None)
     # The front first: every part's first page waits on its length, so parts can be
     # written while others are still typeset. Then the longest, so the workers finish
     # close together. The photos are made in that order too.
@@ -247,40 +244,28 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     done: set[str] = set()
     owner: dict[str, int] = {}  # anchor -> index of the part it lives in
 
-    def split(task: Task, value) -> list[Task]:
-        """The flow ``task.key`` as the runs its worker cut it into, each a part of its
-        own (and cached as that run laid out alone would be); and when a photo was
-        fitted, the run to lay out again from there, with its fit (pdf/fit.py)."""
-        runs, fits, tail, budget = value
-        index = next(i for i, p in enumerate(parts) if p.key == task.key)
+    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
+        """The flow ``key`` as the runs its worker cut it into, each a part of its own
+        (and cached as that run laid out alone would be)."""
+        index = next(i for i, p in enumerate(parts) if p.key == key)
         firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
-        starts = [k for k, _ in runs] + ([tail] if tail else [])
-        pieces = split_part(edition, parts[index], {firsts[k] for k in starts[1:]},
-                            {**dict(parts[index].fits), **fits})
-        assert [p.key for p in pieces] == starts, (pieces, starts)
+        pieces = split_part(edition, parts[index], {firsts[k] for k, _ in runs[1:]})
+        assert [p.key for p in pieces] == [k for k, _ in runs], (pieces, runs)
         parts[index:index + 1] = pieces
-        for piece in pieces:
+        for piece, (_, typeset) in zip(pieces, runs, strict=True):
             jobs[piece.key] = job(piece)
-        for piece, (_, typeset) in zip(pieces, runs, strict=False):
             attempt.keep_typeset(piece.key, typeset)
         owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
-        if not tail:
-            return []
-        if cache and (cached := cache.get(jobs[tail])) is not None:
-            attempt.typeset_parts[tail] = cached
-            return []
-        return [_typeset_task(attempt, edition, pieces[-1], photos, budget)]
 
     def then(task: Task, value) -> list[Task]:
-        again = []
         if task.kind == TYPESET:
             attempt.keep_typeset(task.key, value)
         elif task.kind == SPLIT:
-            again = split(task, value)
+            split(task.key, value)
         else:
             attempt.written(task.key, value)
             return []
-        return again + _writable(attempt, parts, owner, done, width)
+        return _writable(attempt, parts, owner, done, width)
 
     owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
     try:
@@ -314,8 +299,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     if cache:
         cache.put_cuts(edition, {s.name: sorted(p.stories[0] for p in parts
                                                 if p.section is s and not p.opener)
-                                 for s in edition.sections},
-                       {anchor: fit for p in parts for anchor, fit in p.fits})
+                                 for s in edition.sections})
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     checked, found = part_holes(parts, [final[p.key].fills for p in parts])
     return Printed(data, sum(final[p.key].pages for p in parts), problems,

@@ -138,6 +138,7 @@ def typeset_part(job: TypesetJob):
     from weasyprint import HTML
 
     from compiler.pdf import actual_text as pdf_actual_text
+    from compiler.pdf import fit as pdf_fit
     from compiler.pdf import lang as pdf_lang
     from compiler.pdf.fetcher import EditionFetcher
     from compiler.pdf.fill import page_fills
@@ -145,6 +146,7 @@ def typeset_part(job: TypesetJob):
 
     pdf_lang.install()
     pdf_actual_text.install()
+    pdf_fit.install()
     fetcher = EditionFetcher(list(job.roots), job.allowed_hosts, named=dict(job.named))
     with watched_weasyprint() as collector:
         fonts, sheets = _fonts_and_sheets(job)
@@ -192,29 +194,10 @@ def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
     return pieces
 
 
-def split_flow(key: str, job: TypesetJob, names: dict[str, str], fitted: frozenset[str],
-               budget: int | None):
-    """A section's flow laid out and cut into runs (``split_pages``). When a story jumped
-    to the next page over its photo (pdf/fit.py; not one of ``fitted``) and laying the
-    flow out again from the run holding the hole costs at most ``budget`` pages (None:
-    the flow's first layout, pdf/fit.again_budget), only the runs before that run are
-    kept: returns them, the story's fit, the key of the run to lay out again, fitted,
-    from there, and the budget left. Else every run, no fit, no key."""
-    from compiler.pdf.fit import again_budget, fits_found
-
+def split_flow(key: str, job: TypesetJob, names: dict[str, str]):
+    """A section's flow laid out and cut into runs (``split_pages``)."""
     document, layout = typeset_part(job)
-    runs = split_pages(document, layout, key, names)
-    budget = again_budget(layout.pages) if budget is None else budget
-    starts, first = [], 0  # each run's first page
-    for run in runs:
-        starts.append(first)
-        first += run[2].pages
-    for hole, anchor, fit in fits_found(document, layout.fills, names, fitted,
-                                        start=max(0, layout.pages - budget)):
-        at = max(i for i, first in enumerate(starts) if first <= hole)
-        if layout.pages - starts[at] <= budget:  # laid out again from the hole's run
-            return runs[:at], {anchor: fit}, runs[at][0], budget - (layout.pages - starts[at])
-    return runs, {}, None, 0
+    return split_pages(document, layout, key, names)
 
 
 def write_part(document, numbers: dict[str, int] | None = None, first_page: int = 1

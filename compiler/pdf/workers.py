@@ -317,7 +317,7 @@ class WorkerPool:
         if task.kind == TYPESET:
             worker.holds.add(task.key)
         elif task.kind == SPLIT:
-            worker.holds.update(run_key for run_key, _ in value[0])
+            worker.holds.update(run_key for run_key, _ in value)
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         return task, value

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from compiler import __version__
 from compiler.content.figures import with_photos
-from compiler.content.sanitize import headings_under, top_blocks
+from compiler.content.sanitize import headings_under
 from compiler.model import Edition, Photo, Story, iso_timestamp
 from compiler.resources import LAYOUTS_DIR
 from compiler.text import khmer
@@ -56,7 +56,6 @@ def environment(kind: str) -> Environment:
     env.filters["digits"] = _digits
     env.filters["breakable"] = _breakable
     env.filters["safe_body"] = _safe_body
-    env.filters["blocks"] = lambda body: [Markup(block) for block in top_blocks(str(body))]
     return env
 
 

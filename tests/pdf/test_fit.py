@@ -1,46 +1,97 @@
-"""A story's photo fitted to what is left of a page (compiler/pdf/fit.py): the HTML it
-changes, and on a generated day, judged by poppler, that fitting fills pages without
-changing a photo's proportions or parting it from its caption."""
+"""A story's photo fitted to what is left of a page as the page is laid out
+(compiler/pdf/fit.py): on a laid-out page, which fit is chosen for the space left; and
+on a generated day, judged by poppler, that fitting fills pages without changing a
+photo's proportions, and that a rebuild makes the same pages."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 
 import pytest
+from PIL import Image
 
-from compiler.pdf.fit import Fit, apply_fits
+from compiler.pdf import fit, hooks
 from support import run_cli
 from support.days import generated_day
 
-ANCHOR = "story-harbour"
-HTML = (f'<article id="{ANCHOR}"><div class="body">'
-        f'<!--fit:photo:{ANCHOR}--><figure class="photo in-column"><img src="p.jpg" alt="">'
-        f'<figcaption>Caption</figcaption></figure><!--/fit:photo:{ANCHOR}-->'
-        f'<p>One</p><!--fit:after:{ANCHOR}:1--><p>Two</p><!--fit:after:{ANCHOR}:2-->'
-        f'<p>Three</p><!--fit:after:{ANCHOR}:3--></div></article>')
+MM = 96 / 25.4
 
 
-def _order(html: str) -> list[str]:
-    marks = ("<figure", "<p>One", "<p>Two", "<p>Three")
-    return sorted(marks, key=html.index)
+def _photo_uri() -> str:
+    import base64
+
+    data = io.BytesIO()
+    Image.new("RGB", (600, 400), (120, 90, 60)).save(data, "PNG")
+    return "data:image/png;base64," + base64.b64encode(data.getvalue()).decode()
 
 
-def test_a_moved_photo_follows_the_blocks_it_is_set_after():
-    moved = apply_fits(HTML, {ANCHOR: Fit(after=2)})
-    assert _order(moved) == ["<p>One", "<p>Two", "<figure", "<p>Three"]
-    assert moved.count("<figure") == 1 and "max-height" not in moved
+PHOTO = _photo_uri()
 
 
-def test_a_capped_photo_keeps_its_place_and_gets_its_height():
-    capped = apply_fits(HTML, {ANCHOR: Fit(height=41.5)})
-    assert _order(capped) == ["<figure", "<p>One", "<p>Two", "<p>Three"]
-    assert '<img style="max-height: 41.5mm" src="p.jpg"' in capped
+def _story_under(filler_mm: float, tmp_path):
+    """A5 page, a filler ``filler_mm`` tall, then a story whose photo leads its first
+    column (42.7 mm tall there): returns (page of the story, [(page, drawn height mm)] of
+    the photo) from the written PDF, as pdfimages reads it."""
+    from weasyprint import CSS, HTML
+
+    html = (f'<div style="height: {filler_mm}mm"></div><article id="story-a" class="story">'
+            '<h2>Headline</h2><div class="body"><figure class="photo">'
+            f'<img src="{PHOTO}"></figure>'
+            + "".join(f"<p>{'Words of news today. ' * 30}</p>" for _ in range(5))
+            + "</div></article>")
+    sheet = CSS(string="@page { size: A5; margin: 10mm } body { margin: 0 }"
+                       " .body { columns: 2; column-gap: 0; orphans: 3; widows: 3 }"
+                       " h2 { margin: 0; break-after: avoid; font-size: 20px }"
+                       " figure { margin: 0; break-inside: avoid }"
+                       " img { display: block; width: auto; height: auto; max-width: 100%;"
+                       " max-height: 70mm; margin: 0 auto }")
+    document = HTML(string=html).render(stylesheets=[sheet])
+    page = next(i for i, p in enumerate(document.pages, 1) if "story-a" in p.anchors)
+    pdf = tmp_path / f"story-{filler_mm}.pdf"
+    pdf.write_bytes(document.write_pdf())
+    rows = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout.splitlines()[2:]
+    images = [(int(r.split()[0]), int(r.split()[4]) / int(r.split()[13]) * 25.4)
+              for r in rows if r.strip()]
+    return page, images
 
 
-def test_a_fit_for_a_story_not_in_the_part_changes_nothing():
-    assert apply_fits(HTML, {"story-elsewhere": Fit(after=1)}) == HTML
-    assert apply_fits(HTML, {}) == HTML
+@pytest.fixture
+def fitted():
+    fit.install()
+    yield
+    hooks.restore()
+
+
+@pytest.mark.parametrize("filler", [60.0, 145.0, 158.0])
+def test_without_the_fit_the_story_jumps_over_its_photo(filler, tmp_path):
+    hooks.restore()
+    page, images = _story_under(filler, tmp_path)
+    if filler > 100:
+        assert page == 2 and images[0][0] == 2
+    else:
+        assert page == 1 and images == [(1, pytest.approx(42.7, abs=0.5))]
+
+
+def test_a_photo_that_nearly_fits_is_capped_and_keeps_its_place(fitted, tmp_path):
+    page, images = _story_under(145.0, tmp_path)
+    assert page == 1
+    ((photo_page, height),) = images
+    assert photo_page == 1
+    assert 0.75 * 42.7 - 0.5 <= height <= 0.9 * 42.7 + 0.5
+
+
+def test_a_photo_with_no_room_moves_down_the_body_and_the_text_fills_the_page(
+        fitted, tmp_path):
+    page, images = _story_under(158.0, tmp_path)
+    assert page == 1  # the headline and the text begin under the filler
+    assert images == [(2, pytest.approx(42.7, abs=0.5))]  # whole, on the next page
+
+
+def test_a_story_that_fits_is_left_as_it_is(fitted, tmp_path):
+    assert _story_under(60.0, tmp_path) == (1, [(1, pytest.approx(42.7, abs=0.5))])
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +106,11 @@ def day(tmp_path_factory):
     return out / "daily-2026-11-25.pdf", report, content, root
 
 
-def test_a_rebuild_keeps_the_fitted_photos_and_lays_out_nothing(day):
-    """The fits are kept with the day's cuts: the next build plans the same runs with the
-    same photos, finds every one in the cache, and writes the same PDF."""
+def test_a_rebuild_lays_out_nothing_and_writes_the_same_pdf(day):
+    """A fit depends only on where its story stands: the next build plans the runs the
+    first one cut, finds every one in the cache, and writes the same PDF."""
     pdf, report, content, root = day
-    assert report["pdf_parts_laid_out"] > 7  # the sections' flows, and the fits' layouts
+    assert report["pdf_parts_laid_out"] >= 5  # the sections' flows
     again = root / "again"
     result = run_cli("build", content.root, "--out", again, "--date", "2026-11-25", "--quiet",
                      "--cache-dir", root / "cache")

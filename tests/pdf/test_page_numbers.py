@@ -128,7 +128,7 @@ def test_a_section_is_cut_into_runs_where_a_story_begins_a_page(content, tmp_pat
     heads = _heads(pages) - {0}
     assert heads, "the test needs a story that begins a page"
     edition = _edition(content, tmp_path)
-    sections = [p for p in plan_parts(edition, *PartCache(cache / "parts").cuts(edition))
+    sections = [p for p in plan_parts(edition, PartCache(cache / "parts").cuts(edition))
                 if p.kind == "section"]
     assert [int(p.stories[0].split("-")[1]) for p in sections[1:]] == sorted(heads)
     # A correction in the last run: that run alone is laid out again.

@@ -50,7 +50,8 @@ may import: module -> names. Methods and attributes documented on these classes
 
 INTERNAL_NAMES = frozenset({
     "_page_box", "descendants", "at_keyword", "element_tag", "position_x", "pango_layout",
-    "draw_text", "_build_box_tree", "line_size",
+    "draw_text", "_build_box_tree", "line_size", "block_level_layout", "replacement",
+    "get_intrinsic_size", "is_column", "excluded_shapes",
 })
 """Attributes of WeasyPrint's internals that the hooks reach: no other module names them."""
 

@@ -15,6 +15,7 @@ from PIL import Image
 from compiler.pdf import fit, hooks
 from support import run_cli
 from support.days import generated_day
+from support.storypage import story_under
 
 MM = 96 / 25.4
 
@@ -34,20 +35,7 @@ def _story_under(filler_mm: float, tmp_path):
     """A5 page, a filler ``filler_mm`` tall, then a story whose photo leads its first
     column (42.7 mm tall there): returns (page of the story, [(page, drawn height mm)] of
     the photo) from the written PDF, as pdfimages reads it."""
-    from weasyprint import CSS, HTML
-
-    html = (f'<div style="height: {filler_mm}mm"></div><article id="story-a" class="story">'
-            '<h2>Headline</h2><div class="body"><figure class="photo">'
-            f'<img src="{PHOTO}"></figure>'
-            + "".join(f"<p>{'Words of news today. ' * 30}</p>" for _ in range(5))
-            + "</div></article>")
-    sheet = CSS(string="@page { size: A5; margin: 10mm } body { margin: 0 }"
-                       " .body { columns: 2; column-gap: 0; orphans: 3; widows: 3 }"
-                       " h2 { margin: 0; break-after: avoid; font-size: 20px }"
-                       " figure { margin: 0; break-inside: avoid }"
-                       " img { display: block; width: auto; height: auto; max-width: 100%;"
-                       " max-height: 70mm; margin: 0 auto }")
-    document = HTML(string=html).render(stylesheets=[sheet])
+    document = story_under(filler_mm, PHOTO)
     page = next(i for i, p in enumerate(document.pages, 1) if "story-a" in p.anchors)
     pdf = tmp_path / f"story-{filler_mm}.pdf"
     pdf.write_bytes(document.write_pdf())

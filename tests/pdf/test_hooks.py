@@ -15,6 +15,7 @@ import pytest
 
 from compiler.pdf import hooks
 from support import REPO, pdftotext
+from support.storypage import story_under
 
 HTML_TEXT = ('<p lang="en">Edition news, see page&#160;<span class="page-slot"'
              ' data-page-of="far" data-align="right">888</span></p>')
@@ -305,19 +306,8 @@ def test_wrap_story_layout_offers_a_story_that_jumps_and_keeps_its_fit(restored)
     before it moves: ``story_photo`` finds the photo and the picture's height in its
     column, ``again`` lays the story out as ``arrange_photo`` last set it, and the
     arrangement kept is the one the page shows."""
-    from weasyprint import CSS, HTML
-
     picture = ("data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27 "
                "width=%27300%27 height=%27200%27/%3E")
-    html = ('<div style="height: 140mm"></div><article id="story-a"><h2>Headline</h2>'
-            f'<div class="body"><figure class="photo"><img src="{picture}"></figure>'
-            + "".join(f"<p>{'Words of news. ' * 40}</p>" for _ in range(4))
-            + '<aside class="see-also">See also</aside></div></article>')
-    sheet = CSS(string="@page { size: A5; margin: 10mm } body { margin: 0 }"
-                       " .body { columns: 2; column-gap: 0 }"
-                       " h2 { break-after: avoid } figure { margin: 0; break-inside: avoid }"
-                       " img { display: block;"
-                       " width: 100%; max-height: 70mm }")
     seen = []
 
     def fit(article, again):
@@ -329,12 +319,12 @@ def test_wrap_story_layout_offers_a_story_that_jumps_and_keeps_its_fit(restored)
         return laid_out is not None and not hooks.holds(laid_out, photo)
 
     assert hooks.wrap_story_layout(fit)
-    document = HTML(string=html).render(stylesheets=[sheet])
+    document = story_under(158, picture, paragraphs=4, see_also=True)
     (anchor, height, text, blocks, first), = seen
-    column = (148 - 20) / 2 * 96 / 25.4
+    column = (148 - 20) / 2 * 96 / 25.4  # support/storypage.py: A5, no column gap
     assert anchor == "story-a" and height == pytest.approx(column * 2 / 3, abs=1)
     assert (text, blocks, first) == (4, 5, None)  # "See also" is not the story's text
     assert "story-a" in document.pages[0].anchors  # kept: it starts under the filler
     hooks.restore()
-    unfitted = HTML(string=html).render(stylesheets=[sheet])
+    unfitted = story_under(158, picture, paragraphs=4, see_also=True)
     assert "story-a" in unfitted.pages[1].anchors  # without the hook it jumps

@@ -174,13 +174,17 @@ def story_photo(article):
 @_hook("arrange_photo")
 def arrange_photo(photo, after: int, height: float | None) -> None:
     """Set the photo after the first ``after`` blocks of its story's body (0: first), at
-    most ``height`` CSS px tall (None: as its style says). Each arrangement is made of
-    fresh copies of the body's boxes: a layout that failed leaves marks on the boxes it
-    tried, and the next try must not see them."""
+    most ``height`` CSS px tall (None: as its style says); set after text, it is spaced
+    from it above as from the text below. Each arrangement is made of fresh copies of the
+    body's boxes: a layout that failed leaves marks on the boxes it tried, and the next
+    try must not see them."""
     from weasyprint.css.properties import Dimension
 
     blocks = [block.deepcopy() for block in photo["blocks"]]
     figure = photo["photo"].deepcopy()
+    if after:
+        figure.style = figure.style.copy()
+        figure.style["margin_top"] = figure.style["margin_bottom"]
     image = next(b for b in figure.descendants() if isinstance(b, _boxes().ReplacedBox))
     if height is not None:
         image.style = image.style.copy()

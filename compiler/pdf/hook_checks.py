@@ -94,8 +94,15 @@ def _story_layout_shape():
     if _parameters(layout)[:6] != ["context", "box", "bottom_space", "skip_stack",
                                    "containing_block", "page_is_empty"]:
         return "block_level_layout(context, box, bottom_space, ...) has another signature"
-    if Dimension(1, "px").value != 1 or not callable(_boxes().ReplacedBox.copy):
-        return "Dimension(value, unit) or ReplacedBox changed"
+    if Dimension(1, "px").value != 1:
+        return "Dimension(value, unit) changed"
+    if not callable(_boxes().Box.deepcopy):
+        return "Box.deepcopy is not a method"
+    from weasyprint.layout import LayoutContext
+
+    init = inspect.getsource(LayoutContext.__init__)
+    if not all(f"self.{name} =" in init for name in ("in_column", "forced_break")):
+        return "LayoutContext no longer sets in_column and forced_break"
     return None
 
 
@@ -138,7 +145,7 @@ def problems(document=None) -> list[str]:
     _probe(found, "text_width, set_box_text", _line_break_shape)
     _probe(found, "wrap_draw_text", _draw_text_shape)
     _probe(found, "wrap_box_tree", _box_tree_shape)
-    _probe(found, "wrap_story_layout, story_photo, cap_photo", _story_layout_shape)
+    _probe(found, "wrap_story_layout, story_photo, arrange_photo", _story_layout_shape)
     if not found:
         _probe(found, hooks, lambda: _laid_out_shape(
             document if document is not None else _tiny()))

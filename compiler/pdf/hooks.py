@@ -166,8 +166,7 @@ def story_photo(article):
     limit = float(limit.value) if getattr(limit, "unit", None) == "px" else float("inf")
     natural = min(limit, column * height / width) if width and height else limit
     blocks = list(body.children[1:])
-    return {"body": body, "photo": body.children[0], "image": image, "style": image.style,
-            "blocks": blocks, "height": natural,
+    return {"body": body, "photo": body.children[0], "blocks": blocks, "height": natural,
             "text": sum(1 for b in blocks if "see-also" not in _classes(b))}
 
 

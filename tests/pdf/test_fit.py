@@ -54,7 +54,7 @@ def fitted():
 
 
 @pytest.mark.parametrize("filler", [60.0, 145.0, 158.0])
-def test_without_the_fit_the_story_jumps_over_its_photo(filler, tmp_path):
+def test_without_the_fit_a_story_jumps_only_when_its_photo_does_not_fit(filler, tmp_path):
     hooks.restore()
     page, images = _story_under(filler, tmp_path)
     if filler > 100:

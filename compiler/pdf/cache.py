@@ -72,18 +72,25 @@ class PartCache:
         day = f"{edition.config.name}:{edition.date.isoformat()}:{fingerprint()}"
         return self.folder / "cuts" / f"{hashlib.sha256(day.encode()).hexdigest()}.json"
 
-    def cuts(self, edition) -> dict[str, frozenset[str]]:
+    def cuts(self, edition) -> dict:
         """Section name -> the stories that began a run when the day's edition was last
-        printed (parts.runs): a correction keeps those page breaks, and so lays out only
-        the run it changes. Nothing for a new day, or if the record is unreadable."""
+        printed, with each run's lead-in and the room left before it (parts.Cuts): a
+        correction keeps those page breaks, and so lays out only the runs it changes.
+        Nothing for a new day, or if the record is unreadable."""
         try:
             found = json.loads(self._cuts_path(edition).read_text(encoding="utf-8"))
-            return {str(name): frozenset(map(str, slugs))
-                    for name, slugs in found["cuts"].items()}
+            return {str(name): {str(slug): (_length(lead_in), _length(after))
+                                for slug, lead_in, after in runs}
+                    for name, runs in found["cuts"].items()}
         except (OSError, ValueError, AttributeError, TypeError, KeyError):
             return {}
 
-    def put_cuts(self, edition, cuts: dict[str, list[str]]) -> None:
+    def put_cuts(self, edition, cuts: dict[str, list[tuple[str, float | None, float | None]]]
+                 ) -> None:
         atomic_write(self._cuts_path(edition),
-                     json.dumps({"cuts": cuts}, sort_keys=True, ensure_ascii=False).encode(),
-                     durable=False)
+                     json.dumps({"cuts": cuts}, sort_keys=True,
+                                ensure_ascii=False).encode(), durable=False)
+
+
+def _length(value) -> float | None:
+    return None if value is None else float(value)

@@ -21,6 +21,7 @@ from compiler.pdf.hooks import (
     page_content_extents,
     page_text_boxes,
     page_top,
+    stories_end,
     text_width,
 )
 
@@ -136,6 +137,14 @@ def _laid_out_shape(document):
     return None
 
 
+def _stories_end_shape() -> str | None:
+    page = _tiny().pages[0]
+    end = stories_end.__wrapped__(page)
+    if not isinstance(end, (int, float)) or end <= page_top.__wrapped__(page):
+        return "found no article box with a position and height on the page"
+    return None
+
+
 def problems(document=None) -> list[str]:
     """Every hook whose WeasyPrint target is missing or changed shape (hooks.check)."""
     found: list[str] = []
@@ -146,6 +155,7 @@ def problems(document=None) -> list[str]:
     _probe(found, "wrap_draw_text", _draw_text_shape)
     _probe(found, "wrap_box_tree", _box_tree_shape)
     _probe(found, "wrap_story_layout, story_photo, arrange_photo", _story_layout_shape)
+    _probe(found, "stories_end", _stories_end_shape)
     if not found:
         _probe(found, hooks, lambda: _laid_out_shape(
             document if document is not None else _tiny()))
@@ -156,4 +166,4 @@ def _tiny():
     from weasyprint import CSS, HTML
 
     page = CSS(string="@page { size: A7; @bottom-center { content: counter(page) } }")
-    return HTML(string="<p>Edition</p>").render(stylesheets=[page])
+    return HTML(string="<article><p>Edition</p></article>").render(stylesheets=[page])

@@ -144,6 +144,18 @@ def page_top(page) -> float:
     return page._page_box.content_box_y()
 
 
+@_hook("stories_end")
+def stories_end(page) -> float | None:
+    """Where a story would begin below the last one ending on ``page`` (CSS px from the
+    top: its bottom margin included), or None if no story ends there. A correction
+    that leaves more room than the day's last build did may let the next story start on
+    that page (printer.py)."""
+    page_box = page._page_box
+    ends = [box.position_y + box.margin_height() for child in page_box.children
+            for box in child.descendants() if getattr(box, "element_tag", "") == "article"]
+    return max(ends, default=None)
+
+
 @_hook("story_photo")
 def story_photo(article):
     """The photo leading an ``article``'s columns, as a handle for the hooks below, or

@@ -46,6 +46,17 @@ class Part:
     stories: tuple[str, ...] = ()
     opener: bool = True
     """False for a section's later runs: no section opener, so no section anchor."""
+    lead_in: float | None = None
+    """The run opens with a story that began on the page before, below other stories:
+    laid out alone, that story stands under a block this tall (CSS px) so its lines break
+    as in its section's flow, and that first page is dropped (it belongs to the run
+    before). None: the run's first story begins a page."""
+    continued: bool = False
+    """The run's last story runs on into the next run (which has a ``lead_in``): the
+    pages after the one it begins on are dropped."""
+    after: float | None = None
+    """For a run whose first story began a page: where that story would have begun on
+    the page before (TypesetPart.ends_at) when the day's last build cut there."""
 
     def run(self, edition: Edition) -> tuple[Story, ...]:
         return tuple(edition.story_by_slug(slug) for slug in self.stories)
@@ -63,56 +74,121 @@ class Part:
             len(story.body_html) for story in self.run(edition))
 
 
-def run_key(section: Section, first: Story) -> str:
+def run_key(section: Section, first: Story, lead_in: bool = False) -> str:
     """A run is named by its first story, so its name survives a correction that
-    changes how many runs come before it."""
-    if first is section.stories[0]:
+    changes how many runs come before it; a run that opens with the rest of a story
+    that began on the page before is marked ``~``."""
+    if first is section.stories[0] and not lead_in:
         return f"section-{section.slug}"
-    return f"section-{section.slug}@{first.slug}"
+    return f"section-{section.slug}@{first.slug}{'~' if lead_in else ''}"
 
 
-def runs(stories: tuple[Story, ...], cuts=frozenset()) -> list[tuple[Story, ...]]:
-    """A section's stories in runs, each laid out as a part of its own (from a new
-    page), cut before each story whose slug is in ``cuts``: the stories that began a
-    page when the section was last laid out (printer.py keeps them for the day's next
-    build). With no cuts, the section is one run: one flow, with no blank space."""
-    found: list[list[Story]] = []
+Cuts = dict[str, tuple[float | None, float | None]]
+"""Slug of a story that starts a run -> the run's lead-in (``Part.lead_in``: None where
+the story began a page, else how far down the page before it began) and, where it began
+a page, where it would have begun on the page before (``Part.after``)."""
+
+
+def runs(stories: tuple[Story, ...], cuts: Cuts | None = None
+         ) -> list[tuple[tuple[Story, ...], tuple[float | None, float | None]]]:
+    """A section's stories in runs, each laid out as a part of its own, and each run's
+    lead-in. A run starts at each story in ``cuts``: the page breaks the section's last
+    layout made (printer.py keeps them for the day's next build). Where that story
+    began a page, the run before ends with the story before it; where it began lower on
+    the page before, both runs hold it (the first keeps its first page, the second the
+    rest). With no cuts, the section is one run: one flow, with no blank space."""
+    found: list[tuple[list[Story], tuple[float | None, float | None]]] = []
     for story in stories:
-        if not found or story.slug in cuts:
-            found.append([])
-        found[-1].append(story)
-    return [tuple(run) for run in found]
+        if not found or (cuts and story.slug in cuts):
+            cut = cuts[story.slug] if found and cuts else (None, None)
+            if cut[0] is not None:
+                found[-1][0].append(story)
+            found.append(([], cut))
+        found[-1][0].append(story)
+    return [(tuple(run), cut) for run, cut in found]
 
 
-def section_part(edition: Edition, section: Section, run: tuple[Story, ...]) -> Part:
-    opener = run[0] is section.stories[0]
-    own = {*(s.anchor for s in run), *([section.anchor] if opener else [])}
+def section_part(edition: Edition, section: Section, run: tuple[Story, ...],
+                 lead_in: float | None = None, continued: bool = False,
+                 after: float | None = None) -> Part:
+    opener = run[0] is section.stories[0] and lead_in is None
+    begun = run[1:] if lead_in is not None else run  # the first began in the run before
+    own = {*(s.anchor for s in begun), *([section.anchor] if opener else [])}
     targets = {edition.story_by_slug(r.target).anchor for s in run
                for r in s.related if r.target}
     targets |= {twin.anchor for s in run if s.translation and s.translation.target
                 and (twin := edition.story_by_slug(s.translation.target))}
-    return Part(run_key(section, run[0]), "section", section, tuple(sorted(own)),
-                tuple(sorted(targets - own)), tuple(s.slug for s in run), opener=opener)
+    return Part(run_key(section, run[0], lead_in is not None), "section", section,
+                tuple(sorted(own)), tuple(sorted(targets - own)), tuple(s.slug for s in run),
+                opener=opener, lead_in=lead_in, continued=continued,
+                after=after if lead_in is None else None)
 
 
-def split_part(edition: Edition, part: Part, cuts) -> list[Part]:
-    """``part`` cut into runs before the stories in ``cuts`` (a worker found them at
-    the top of a page: typeset.split_flow)."""
-    return [section_part(edition, part.section, piece)
-            for piece in runs(part.run(edition), cuts)]
+def split_part(edition: Edition, part: Part, cuts: Cuts) -> list[Part]:
+    """``part`` cut into runs at ``cuts`` (a worker found those page breaks:
+    typeset.split_flow). The first run keeps the part's lead-in, the last whether it
+    runs on."""
+    found = runs(part.run(edition), cuts)
+    found[0] = (found[0][0], (part.lead_in, part.after))
+    pieces = []
+    for index, (stories, (lead_in, after)) in enumerate(found):
+        continued = (part.continued if index == len(found) - 1
+                     else found[index + 1][1][0] is not None)
+        pieces.append(section_part(edition, part.section, stories, lead_in, continued, after))
+    return pieces
 
 
-def plan_parts(edition: Edition, cuts: dict[str, frozenset[str]] | None = None
-               ) -> list[Part]:
-    """``cuts``: section name -> slugs of the stories that start a run (see ``runs``), as
-    the day's last build left them."""
+def joined(edition: Edition, chain: list[Part], lead_in: float | None) -> Part:
+    """Consecutive runs of a section as one part (the stories they share once), opening
+    with ``lead_in``: what a correction lays out when it changes more than one run of a
+    chain, or moves the story a run ends with."""
+    stories: list[Story] = []
+    for part in chain:
+        stories += [s for s in part.run(edition) if not stories or s is not stories[-1]]
+    return section_part(edition, chain[0].section, tuple(stories), lead_in,
+                        chain[-1].continued, chain[0].after)
+
+
+def chain_end(parts: list[Part], start: int) -> int:
+    """The index after the runs that follow on from ``parts[start]`` through lead-ins:
+    the pages of each depend on where the one before ended."""
+    end = start + 1
+    while end < len(parts) and parts[end].lead_in is not None:
+        end += 1
+    return end
+
+
+def join_changed(edition: Edition, parts: list[Part], changed: set[str]) -> list[Part]:
+    """Each chain of runs (``chain_end``) with the runs in ``changed`` (keys) joined,
+    from the first to the last, into one part: only the first of them may start where
+    the last build left off, and one worker lays out what depends on it."""
+    planned, start = [], 0
+    while start < len(parts):
+        end = chain_end(parts, start)
+        hit = [i for i in range(start, end) if parts[i].key in changed]
+        if len(hit) > 1:
+            first, last = hit[0], hit[-1] + 1
+            planned += [*parts[start:first],
+                        joined(edition, parts[first:last], parts[first].lead_in),
+                        *parts[last:end]]
+        else:
+            planned += parts[start:end]
+        start = end
+    return planned
+
+
+def plan_parts(edition: Edition, cuts: dict[str, Cuts] | None = None) -> list[Part]:
+    """``cuts``: section name -> the stories that start a run and their lead-ins (see
+    ``runs``), as the day's last build left them."""
     all_anchors = {a for s in edition.sections for a in (s.anchor, *(t.anchor for t in s.stories))}
     has_back = edition.has_more_stories
     parts = [Part("front", "front", None, FRONT_ANCHORS,
                   tuple(sorted(all_anchors | ({"more-stories"} if has_back else set()))))]
     for section in edition.sections:
-        for run in runs(section.stories, (cuts or {}).get(section.name, frozenset())):
-            parts.append(section_part(edition, section, run))
+        found = runs(section.stories, (cuts or {}).get(section.name))
+        for index, (run, (lead_in, after)) in enumerate(found):
+            parts.append(section_part(edition, section, run, lead_in, index + 1 < len(
+                found) and found[index + 1][1][0] is not None, after))
     if has_back:
         parts.append(Part("back", "back", None, ("more-stories",),
                           tuple(sorted(s.anchor for s in edition.related_in_edition))))

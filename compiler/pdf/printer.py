@@ -31,6 +31,9 @@ from compiler.pdf.parts import (
     PART_TIMESTAMP,
     Part,
     bookmarks,
+    chain_end,
+    join_changed,
+    joined,
     part_html,
     part_stylesheets,
     plan_parts,
@@ -84,14 +87,26 @@ def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page:
     print); the part's job carries those of the anchors it links to."""
     return TypesetJob(
         html=part_html(edition, part, photo_url, pages, width),
-        stylesheets=tuple(part_stylesheets(edition, first_page, part)),
+        # A lead-in's page is dropped: the page after it is the part's first.
+        stylesheets=tuple(part_stylesheets(edition, first_page - (part.lead_in is not None),
+                                           part)),
         base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
         roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
         named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
         allowed_hosts=edition.config.allowed_hosts,
         titles=tuple(sorted((anchor, titles[anchor]) for anchor in
                             {*part.anchors, *part.foreign_anchors} if anchor in titles)),
+        shares=_shares(edition, part),
     )
+
+
+def _shares(edition: Edition, part: Part) -> tuple[str, str]:
+    """The stories a run shares with its neighbours (TypesetJob.shares)."""
+    if part.kind != "section":
+        return "", ""
+    run = part.run(edition)
+    return (run[0].anchor if part.lead_in is not None else "",
+            run[-1].anchor if part.continued else "")
 
 
 def _numbering(parts: list[Part], typeset_parts: dict[str, TypesetPart]):
@@ -218,14 +233,25 @@ def _typeset_task(attempt: _Attempt, edition: Edition, part: Part, photos) -> Ta
     ready = lambda: photos.ready(part.photos(edition))  # noqa: E731
     if part.kind != "section":
         return Task(part.key, TYPESET, (job, None, 1), attempt.seconds(part), ready)
-    names = {story.anchor: run_key(part.section, story) for story in part.run(edition)[1:]}
+    names = {story.anchor: run_key(part.section, story) for story in part.run(edition)
+             if story is not part.section.stories[0]}
     return Task(part.key, SPLIT, (job, names), attempt.seconds(part), ready)
+
+
+def _more_room(part: Part, following: Part | None, last: TypesetPart, cached) -> bool:
+    """True if ``part``, laid out again, ends higher on its last page than when the day's
+    last build cut before ``following`` (a run whose first story began a page, served
+    from the cache): that story might start on this page now. A run that ends as low or
+    lower leaves it where it was, as a fresh build would."""
+    return (following is not None and following.section is part.section
+            and following.after is not None and following.key in cached
+            and last.ends_at is not None and last.ends_at < following.after - 0.01)
 
 
 def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                 image_cache) -> Printed:
-    # Runs cut where the day's last build found a story at the top of a page: a
-    # correction lays out one run; a first build, each section as one flow.
+    # Runs cut at the page breaks the day's last build made: a correction lays out the
+    # runs it changes; a first build, each section as one flow.
     parts = plan_parts(edition, cache.cuts(edition) if cache else None)
     # The front first: every part's first page waits on its length, so parts can be
     # written while others are still typeset. Then the longest, so the workers finish
@@ -239,29 +265,62 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         return _job(edition, part, photos.url, None, width, 1, work_dir, titles)
 
     jobs = {p.key: job(p) for p in order}
+    cached = {p.key: found for p in parts
+              if cache and (found := cache.get(jobs[p.key])) is not None}
+    planned, parts = parts, join_changed(edition, parts, {p.key for p in parts} - set(cached))
+    for part in parts:
+        if all(part is not was for was in planned):  # changed runs joined into one
+            jobs[part.key] = job(part)
+            cached.pop(part.key, None)
+    order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
     attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: _job(
         edition, part, photos.url, pages, width, first, work_dir, titles))
     done: set[str] = set()
     owner: dict[str, int] = {}  # anchor -> index of the part it lives in
 
-    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> None:
+    def split(key: str, runs: list[tuple[str, TypesetPart]]) -> list[Task]:
         """The flow ``key`` as the runs its worker cut it into, each a part of its own
-        (and cached as that run laid out alone would be)."""
+        (and cached as that run laid out alone would be). If its last story now begins
+        elsewhere than the next run's lead-in says, the rest of that chain is laid out
+        again, as one part: its pages would not follow on from these."""
         index = next(i for i, p in enumerate(parts) if p.key == key)
         firsts = {run_key(parts[index].section, s): s.slug for s in parts[index].run(edition)}
-        pieces = split_part(edition, parts[index], {firsts[k] for k, _ in runs[1:]})
+        cuts = {firsts[k.rstrip("~")]: (before.runs_on, before.ends_at)
+                for (_, before), (k, _) in zip(runs, runs[1:], strict=False)}
+        pieces = split_part(edition, parts[index], cuts)
         assert [p.key for p in pieces] == [k for k, _ in runs], (pieces, runs)
         parts[index:index + 1] = pieces
         for piece, (_, typeset) in zip(pieces, runs, strict=True):
             jobs[piece.key] = job(piece)
             attempt.keep_typeset(piece.key, typeset)
+        start = index + len(pieces)
+        last = runs[-1][1]
+        following = parts[start] if start < len(parts) else None
+        if pieces[-1].continued and last.runs_on != following.lead_in:
+            # The next runs' pages would not follow on from these: lay them out again.
+            end = chain_end(parts, start)
+            redo = joined(edition, parts[start:end], last.runs_on)
+        elif _more_room(pieces[-1], following, last, cached):
+            # The story that began the next page may now start on this one.
+            start -= 1
+            end = chain_end(parts, start + 1)
+            redo = joined(edition, parts[start:end], pieces[-1].lead_in)
+        else:
+            owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
+            return []
+        for stale in parts[start:end]:
+            attempt.typeset_parts.pop(stale.key, None)
+        parts[start:end] = [redo]
+        jobs[redo.key] = job(redo)
+        cached.pop(redo.key, None)  # laid out now, whatever the cache held under its name
         owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
+        return [_typeset_task(attempt, edition, redo, photos)]
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:
             attempt.keep_typeset(task.key, value)
         elif task.kind == SPLIT:
-            split(task.key, value)
+            return split(task.key, value) + _writable(attempt, parts, owner, done, width)
         else:
             attempt.written(task.key, value)
             return []
@@ -269,10 +328,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
 
     owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
     try:
-        for part in parts:
-            cached = cache.get(jobs[part.key]) if cache else None
-            if cached is not None:
-                attempt.typeset_parts[part.key] = cached
+        attempt.typeset_parts.update((p.key, cached[p.key]) for p in parts if p.key in cached)
         typesets = [_typeset_task(attempt, edition, p, photos)
                     for p in order if p.key not in attempt.typeset_parts]
         pool.expect(len(typesets))
@@ -297,9 +353,10 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     data = merge_parts([(p.anchors, final[p.key]) for p in parts], bookmarks(edition),
                        (PART_TIMESTAMP, edition.timestamp))
     if cache:
-        cache.put_cuts(edition, {s.name: sorted(p.stories[0] for p in parts
-                                                if p.section is s and not p.opener)
-                                 for s in edition.sections})
+        cache.put_cuts(edition, {s.name: [
+            (p.stories[0], p.lead_in, final[before.key].ends_at if p.lead_in is None else None)
+            for before, p in zip(parts, parts[1:], strict=False)
+            if p.section is s and not p.opener] for s in edition.sections})
     problems = sorted({d for p in parts for d in final[p.key].problems}, key=str)
     checked, found = part_holes(parts, [final[p.key].fills for p in parts])
     return Printed(data, sum(final[p.key].pages for p in parts), problems,

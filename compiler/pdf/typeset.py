@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import pickle
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,11 +43,15 @@ class TypesetJob:
     titles: tuple[tuple[str, str], ...] = ()
     """Anchor -> what a link there leads to (a headline, a section), for each anchor the
     part links to: the tags' link descriptions (pdf/tagging.py)."""
+    shares: tuple[str, str] = ("", "")
+    """Anchors of the stories this run shares with the runs before and after it
+    (parts.Part.lead_in, .continued), or "": the pages up to the one the first begins on
+    are dropped, and those after the one the last begins on."""
 
     def key(self, fingerprint: str) -> str:
         roots = tuple(str(r) for r in self.roots)
         payload = (self.html, self.stylesheets, self.base_url, roots, self.allowed_hosts,
-                   self.titles, fingerprint)
+                   self.titles, self.shares, fingerprint)
         return hashlib.sha256(pickle.dumps(payload, protocol=4)).hexdigest()
 
 
@@ -61,6 +66,14 @@ class TypesetPart:
     """Anchors whose page numbers the part prints as placeholders, to fill in."""
     fills: tuple[float, ...] = ()
     """How full each page is (pdf/fill.py), for the report's list of holes."""
+    runs_on: float | None = None
+    """For a run whose last story runs on into the next run: the lead-in that run needs
+    (``lead_in``), or None if that story now begins a page. A correction compares it with
+    the next run's, which is laid out again if they differ."""
+    ends_at: float | None = None
+    """Where a story would begin below the run's last one, on its last page (CSS px;
+    hooks.stories_end): a correction that leaves more room there than the day's last
+    build did lays the next run out again after it."""
 
 
 def house_stylesheets() -> list[str]:
@@ -152,6 +165,7 @@ def typeset_part(job: TypesetJob):
         fonts, sheets = _fonts_and_sheets(job)
         document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts)
+    document, runs_on = _shared_pages_dropped(document, *job.shares)
     _FETCHERS[document] = fetcher
     _TITLES[document] = dict(job.titles)
     anchors: dict[str, tuple[int, float, float]] = {}
@@ -162,35 +176,87 @@ def typeset_part(job: TypesetJob):
     problems = [diag("R003", refused) for refused in fetcher.refused]
     problems += _errors(collector)
     return document, TypesetPart(len(document.pages), anchors, None, problems,
-                                tuple(slots_of(document)), page_fills(document))
+                                tuple(slots_of(document)), page_fills(document), runs_on,
+                                _ends_at(document.pages))
+
+
+def _ends_at(pages) -> float | None:
+    from compiler.pdf.hooks import stories_end
+
+    return stories_end(pages[-1]) if pages else None
+
+
+def lead_in(page, anchor: str) -> float | None:
+    """How far below the top of ``page``'s text block the story ``anchor`` begins, as
+    the height (CSS px) of a block that puts it exactly there when a run is laid out
+    alone (nudged by an ulp or two, so the sum WeasyPrint makes lands on the very same
+    float); None when it begins the page."""
+    from compiler.pdf.hooks import page_top
+
+    top, y = page_top(page), page.anchors[anchor][1]
+    if y <= top + 2:
+        return None
+    height = y - top
+    for _ in range(4):
+        if top + height == y:
+            break
+        height = math.nextafter(height, math.inf if top + height < y else -math.inf)
+    return height
+
+
+def _shared_pages_dropped(document, first: str, last: str):
+    """The run's own pages (``TypesetJob.shares``), and the lead-in the next run needs."""
+    pages = document.pages
+    start, end, runs_on = 0, len(pages), None
+    if first:
+        start = next((i + 1 for i, page in enumerate(pages) if first in page.anchors), 0)
+    if last:
+        end = next((i for i, page in enumerate(pages) if last in page.anchors), end - 1)
+        runs_on = lead_in(pages[end], last)
+        end += runs_on is not None  # that page is the run's when the story begins lower
+    if (start, end) == (0, len(pages)):
+        return document, runs_on
+    return document.copy(pages[start:end]), runs_on
 
 
 def split_pages(document, layout: TypesetPart, key: str, names: dict[str, str]
                 ) -> list[tuple[str, object, TypesetPart]]:
-    """A section laid out as one flow, cut before every story (``names``: its anchor ->
-    the key of the run it starts) that begins at the top of a page: each run is written
-    and cached as a part of its own (``Document.copy``), so a correction lays out only
-    its run again. A story that begins a page lays out the same whatever came before it,
-    so the run laid out alone would give these very pages."""
-    from compiler.pdf.hooks import page_top
+    """A section laid out as one flow, cut at the page breaks it made (``names``: a
+    story's anchor -> the key of the run it would start): each run is written and cached
+    as a part of its own (``Document.copy``), so a correction lays out only its runs
+    again. Two kinds of break, each giving the very pages the run laid out alone gives:
+
+    - before a story that begins a page, which lays out the same whatever came before;
+    - after a page whose last-begun story runs on, where the run laid out alone opens
+      with that story as far down an extra first page (``lead_in``), then dropped.
+      On a day without photos few stories begin a page, and this keeps the runs short."""
     from compiler.pdf.slots import slots_of
 
-    starts = [(0, key)]
-    for name, (index, _, _) in layout.anchors.items():  # where each story begins
-        page = document.pages[index]
-        if index and name in names and page.anchors[name][1] <= page_top(page) + 2:
-            starts.append((index, names[name]))
-    starts.sort()
+    starts: dict[int, tuple[str, float | None]] = {0: (key, None)}
+    last_begun: dict[int, tuple[float, str]] = {}  # page -> its lowest story to begin
+    for name, (index, _, _) in layout.anchors.items():
+        if name not in names:
+            continue
+        y = document.pages[index].anchors[name][1]
+        if index and lead_in(document.pages[index], name) is None:
+            starts[index] = (names[name], None)
+        last_begun[index] = max(last_begun.get(index, (y, name)), (y, name))
+    for index in range(1, len(document.pages)):
+        if index not in starts and index - 1 in last_begun:
+            name = last_begun[index - 1][1]
+            if (height := lead_in(document.pages[index - 1], name)) is not None:
+                starts[index] = (f"{names[name]}~", height)
+    firsts = sorted(starts)
     pieces = []
-    for (first, piece_key), (end, _) in zip(starts, [*starts[1:], (len(document.pages), "")],
-                                           strict=True):
+    for first, end in zip(firsts, [*firsts[1:], len(document.pages)], strict=True):
         piece = document.copy(document.pages[first:end])
         _FETCHERS[piece], _TITLES[piece] = _FETCHERS[document], _TITLES[document]
         anchors = {name: (index - first, x, y) for name, (index, x, y) in layout.anchors.items()
                    if first <= index < end}
-        pieces.append((piece_key, piece, TypesetPart(
+        runs_on = starts[end][1] if end in starts else layout.runs_on
+        pieces.append((starts[first][0], piece, TypesetPart(
             end - first, anchors, None, list(layout.problems), tuple(slots_of(piece)),
-            layout.fills[first:end])))
+            layout.fills[first:end], runs_on, _ends_at(piece.pages))))
     return pieces
 
 

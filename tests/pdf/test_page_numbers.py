@@ -70,7 +70,8 @@ def test_cuts_divide_a_section_into_runs_named_by_their_first_story(content, tmp
     edition = _edition(content, tmp_path)
     sections = [p for p in plan_parts(edition) if p.kind == "section"]
     assert [len(p.stories) for p in sections] == [5], "no cuts: one flow"
-    cut = plan_parts(edition, {"National": frozenset({"story-02", "story-04", "gone"})})
+    cut = plan_parts(edition, {"National": {"story-02": (None, 900.0), "story-04": (None, None),
+                                       "gone": (None, None)}})
     sections = [p for p in cut if p.kind == "section"]
     assert [p.key for p in sections] == ["section-national", "section-national@story-02",
                                         "section-national@story-04"]
@@ -79,6 +80,25 @@ def test_cuts_divide_a_section_into_runs_named_by_their_first_story(content, tmp
     assert [p.opener for p in sections] == [True, False, False]
     assert "section-national" in sections[0].anchors
     assert all("section-national" not in p.anchors for p in sections[1:])
+
+
+def test_a_story_that_runs_on_is_held_by_both_its_runs(content, tmp_path):
+    """A cut with a lead-in: the story began lower on the page before, so the run before
+    ends with it (and owns its anchor), and the next run opens with it."""
+    _many_stories(content, 5, paragraphs=1)
+    edition = _edition(content, tmp_path)
+    cut = plan_parts(edition, {"National": {"story-02": (312.5, None), "story-04": (None, 700.0)}})
+    sections = [p for p in cut if p.kind == "section"]
+    assert [p.key for p in sections] == ["section-national", "section-national@story-02~",
+                                        "section-national@story-04"]
+    assert [p.stories for p in sections] == [("story-00", "story-01", "story-02"),
+                                             ("story-02", "story-03"), ("story-04",)]
+    assert [(p.lead_in, p.continued, p.after) for p in sections] == [
+        (None, True, None), (312.5, False, None), (None, False, 700.0)]
+    assert "story-story-02" in sections[0].anchors
+    assert "story-story-02" not in sections[1].anchors
+    html = pdf_module.part_html(edition, sections[1], str, None)
+    assert 'class="lead-in" style="height: 312.5px"' in html
 
 
 def test_a_retired_setting_says_what_replaced_it(tmp_path):
@@ -116,34 +136,93 @@ def _heads(pages: list[str]) -> set[int]:
     return found
 
 
-def test_a_section_is_cut_into_runs_where_a_story_begins_a_page(content, tmp_path):
-    """One flow per section, kept as runs cut where a story starts a page; the next
-    build of the day plans those runs, and a correction lays out only its own."""
+def _corrected(content, slug: str, extra: str, word: str = "council") -> None:
+    n = int(slug.split("-")[1])
+    content.story(slug, headline=f"Story {n}", section="National",
+                  body=(PARAGRAPH.replace("council", word) * 5 + "\n\n") * 5 + extra,
+                  related=[{"headline": "Story 7", "slug": "story-07"}])
+
+
+def _print(content, tmp_path, name: str, cache: Path | None):
+    with WorkerPool(2, 0) as pool:
+        result = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / name, pool, cache)
+    (tmp_path / f"{name}.pdf").write_bytes(result.pdf)
+    return result
+
+
+def test_a_section_is_cut_into_runs_at_the_page_breaks_it_makes(content, tmp_path,
+                                                               monkeypatch):
+    """One flow per section, kept as runs cut before a story that begins a page, and
+    after a page whose last story runs on (that run opens with it, under a lead-in); the
+    next build of the day plans those runs, and a correction lays out only its own."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")  # builds compared byte for byte
     _many_stories(content, 8, paragraphs=5)
     cache = tmp_path / "cache"
-    with WorkerPool(2, 0) as pool:
-        first = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w1", pool, cache)
-    (tmp_path / "first.pdf").write_bytes(first.pdf)
+    _print(content, tmp_path, "first", cache)
     pages = _page_texts(tmp_path / "first.pdf")
     heads = _heads(pages) - {0}
-    assert heads, "the test needs a story that begins a page"
     edition = _edition(content, tmp_path)
     sections = [p for p in plan_parts(edition, PartCache(cache / "parts").cuts(edition))
                 if p.kind == "section"]
-    assert [int(p.stories[0].split("-")[1]) for p in sections[1:]] == sorted(heads)
-    # A correction in the last run: that run alone is laid out again.
-    content.story("story-07", headline="Story 7", section="National",
-                  body=(PARAGRAPH * 5 + "\n\n") * 5 + "One more line.",
-                  related=[{"headline": "Story 7", "slug": "story-07"}])
-    with WorkerPool(2, 0) as pool:
-        again = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w2", pool, cache)
+    runs_on = [p for p in sections if p.lead_in is not None]
+    assert heads and runs_on, "the test needs both kinds of cut"
+    assert sorted(int(p.stories[0].split("-")[1]) for p in sections[1:]
+                  if p.lead_in is None) == sorted(heads)
+    for before, run in zip(sections, sections[1:], strict=False):
+        assert before.continued == (run.lead_in is not None)
+        if run.lead_in is not None:  # the story it opens with began on the page before
+            assert before.stories[-1] == run.stories[0]
+    # A correction in the last run: that run alone is laid out again, and the PDF is the
+    # one a fresh build of the corrected day makes, byte for byte.
+    _corrected(content, "story-07", "One more line.")
+    again = _print(content, tmp_path, "again", cache)
     assert again.typeset == 1
-    (tmp_path / "again.pdf").write_bytes(again.pdf)
-    with WorkerPool(2, 0) as pool:
-        fresh = pdf_module.print_pdf(_edition(content, tmp_path), tmp_path / "w3", pool)
-    (tmp_path / "fresh.pdf").write_bytes(fresh.pdf)
-    assert _page_texts(tmp_path / "again.pdf") == _page_texts(tmp_path / "fresh.pdf")
+    fresh = _print(content, tmp_path, "fresh", None)
+    assert again.pdf == fresh.pdf
     assert "One more line." in " ".join(_page_texts(tmp_path / "again.pdf"))
+
+
+def _starts(pages: list[str]) -> dict[int, int]:
+    """Story number -> the page its headline is on."""
+    return {int(m[1]): n for n, text in enumerate(pages, start=1)
+            for m in re.finditer(r"^\s*Story (\d+)\s*$", text, re.MULTILINE)}
+
+
+def test_a_corrected_word_lays_out_only_the_runs_that_hold_the_story(content, tmp_path,
+                                                                     monkeypatch):
+    """A story in the middle of a section, held by two runs (it runs on from one into
+    the next), corrected without changing its length: those two runs are laid out again
+    as one part, nothing else, and the PDF is the fresh build's, byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    _many_stories(content, 8, paragraphs=5)
+    cache = tmp_path / "cache"
+    _print(content, tmp_path, "first", cache)
+    edition = _edition(content, tmp_path)
+    holding = [p for p in plan_parts(edition, PartCache(cache / "parts").cuts(edition))
+               if "story-02" in p.stories]
+    assert len(holding) == 2 and holding[1].lead_in is not None, "the test's premise"
+    _corrected(content, "story-02", "", word="Council")
+    again = _print(content, tmp_path, "again", cache)
+    assert again.typeset == 1
+    assert again.pdf == _print(content, tmp_path, "fresh", None).pdf
+
+
+def test_a_longer_story_moves_the_runs_that_follow_on_from_it(content, tmp_path,
+                                                               monkeypatch):
+    """The same story made longer moves the stories after it: the runs that open with a
+    lead-in are laid out again, and so is a run whose first story began a page when the
+    run before it now leaves more room (it may start there now). The PDF is still the
+    fresh build's, byte for byte."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+    _many_stories(content, 8, paragraphs=5)
+    cache = tmp_path / "cache"
+    _print(content, tmp_path, "first", cache)
+    edition = _edition(content, tmp_path)
+    record = PartCache(cache / "parts").cuts(edition)["National"]
+    _corrected(content, "story-02", (PARAGRAPH * 4 + "\n\n") * 2, word="Council")
+    again = _print(content, tmp_path, "again", cache)
+    assert PartCache(cache / "parts").cuts(edition)["National"] != record, "what follows moved"
+    assert again.pdf == _print(content, tmp_path, "fresh", None).pdf
 
 
 def test_numbers_wider_than_the_placeholder_are_laid_out_as_text(content, tmp_path,

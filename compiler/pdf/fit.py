@@ -33,8 +33,11 @@ SHORT = 6 * PX_PER_MM
 
 
 def install() -> bool:
-    """Fit photos in every layout this process makes from now on (typeset.typeset_part)."""
-    return hooks.wrap_story_layout(fit_story)
+    """Fit photos, and level section ends (balance.py), in every layout this process
+    makes from now on (typeset.typeset_part)."""
+    from compiler.pdf.balance import balance_end
+
+    return hooks.wrap_story_layout(fit_story, balance_end)
 
 
 def fit_story(article, again) -> bool | None:

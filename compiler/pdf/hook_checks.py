@@ -16,13 +16,18 @@ from compiler.pdf.hooks import (
     box_tag,
     box_text,
     box_width,
+    column_ends,
+    column_lines,
+    fill_columns,
     letter_spacing,
     margin_text_boxes,
     page_content_extents,
     page_text_boxes,
     page_top,
     stories_end,
+    story_columns,
     text_width,
+    wrap_story_layout,
 )
 
 
@@ -145,6 +150,50 @@ def _stories_end_shape() -> str | None:
     return None
 
 
+SHEET = ".body { columns: 2 } p { margin: 0 }"
+
+
+def _columns_shape() -> str | None:
+    """A section's last story levelled (balance.py): its body's columns filled in turn to
+    a height, and its "See also" set across them, on a real layout."""
+    from weasyprint import CSS, HTML
+
+    seen = []
+
+    def end(article, laid_out, again):
+        columns = story_columns.__wrapped__(article)
+        top, line = column_lines(laid_out)
+        for height, span in ((150.0, False), (None, True)):
+            fill_columns.__wrapped__(columns, height, span)
+            box, goes_on = again()
+            seen.append((columns["see_also"] is not None and line, column_ends(box), top,
+                         goes_on))
+        fill_columns.__wrapped__(columns, None)
+        return False
+
+    module_name, name = _TARGETS["block_layout"]
+    saved = getattr(_module(module_name), name), _WRAPPERS.get("block_layout")
+    try:  # the probe's wrapper only for this layout: the build's own is put back
+        wrap_story_layout(lambda article, again: None, end)
+        HTML(string='<article class="story section-last"><div class="body">'
+             + "<p>Words of news.</p>" * 9 + '<aside class="see-also">See also</aside>'
+             "</div></article>").render(stylesheets=[CSS(string=SHEET)])
+    finally:
+        setattr(_module(module_name), name, saved[0])
+        if saved[1] is None:
+            _WRAPPERS.pop("block_layout", None)
+        else:
+            _WRAPPERS["block_layout"] = saved[1]
+    if len(seen) != 2 or not seen[0][0]:
+        return "found no body, See also or line boxes in a section's last story"
+    (line, filled, top, goes_on), (_, spanned, _, span_goes_on) = seen
+    if goes_on or len(filled) != 2 or not top + 150 - line < filled[0] <= top + 150.5:
+        return "a body's column_fill and height were ignored"
+    if span_goes_on or len(spanned) != 2:
+        return "a See also across the columns (column_span) did not lay out under them"
+    return None
+
+
 def problems(document=None) -> list[str]:
     """Every hook whose WeasyPrint target is missing or changed shape (hooks.check)."""
     found: list[str] = []
@@ -156,6 +205,7 @@ def problems(document=None) -> list[str]:
     _probe(found, "wrap_box_tree", _box_tree_shape)
     _probe(found, "wrap_story_layout, story_photo, arrange_photo", _story_layout_shape)
     _probe(found, "stories_end", _stories_end_shape)
+    _probe(found, "story_columns, fill_columns, column_lines", _columns_shape)
     if not found:
         _probe(found, hooks, lambda: _laid_out_shape(
             document if document is not None else _tiny()))

@@ -9,11 +9,9 @@ specific WeasyPrint version". Four things the edition needs are not in that API:
 - /ActualText spans around Khmer and letter-spaced text (``actual_text``): WeasyPrint's
   ``draw_text``, and the letter-spacing a text box is set with;
 - a /Lang per structure element (``lang``): the tagger's ``_build_box_tree``;
-- a story's photo fitted to what is left of a page (``fit``): ``block_level_layout``,
-  the boxes of a story's body, and a picture's max-height.
-
-(Another, the part's URL fetcher kept on WeasyPrint's Document for writing, now sits
-beside the document in ``typeset``: no attribute of ours is added to WeasyPrint's objects.)
+- a story's photo fitted to what is left of a page (``fit``), and a section's end
+  balanced (``balance``): ``block_level_layout``, the boxes of a story's body, a
+  picture's max-height, the body's column fill.
 
 The hooks below (and their check, in ``hook_checks``) are the only way into them; the
 modules above hold the logic (what to do) and treat WeasyPrint's boxes and streams as
@@ -21,11 +19,10 @@ handles they pass back here. No other module may import from WeasyPrint anything
 outside ``PUBLIC``, nor touch one of WeasyPrint's private names (tests/pdf/test_hooks.py
 reads the source to hold this).
 
-``TESTED`` is the range of WeasyPrint versions the smoke tests have passed on, and the
-bound in pyproject.toml; each WeasyPrint major release changes internals, so a new one
-is admitted only after ``check()`` and tests/pdf/test_hooks.py pass on it. When
-WeasyPrint changes under a hook, the hook (or ``check()``) raises ``HookError`` naming
-the hook, the version found and the range tested.
+``TESTED`` is the range of WeasyPrint versions the smoke tests have passed on (and the
+bound in pyproject.toml): a new major release is admitted only once ``check()`` and
+tests/pdf/test_hooks.py pass on it. When WeasyPrint changes under a hook, the hook (or
+``check()``) raises ``HookError`` naming the hook, the version found and the range.
 """
 
 from __future__ import annotations
@@ -44,9 +41,7 @@ PUBLIC: dict[str, frozenset[str]] = {
     "weasyprint.urls": frozenset({"URLFetcher", "URLFetcherResponse"}),
 }
 """WeasyPrint's documented API (its API reference and "URL Fetchers"), which any module
-may import: module -> names. Methods and attributes documented on these classes
-(``HTML.render``, ``Document.pages``, ``Document.write_pdf``, ``Page.anchors``,
-``Page.width``, ...) are public too."""
+may import, with the methods and attributes documented on it (``Page.anchors``, ...)."""
 
 INTERNAL_NAMES = frozenset({
     "_page_box", "descendants", "at_keyword", "element_tag", "position_x", "pango_layout",
@@ -218,6 +213,39 @@ def column_ends(laid_out) -> list[float]:
             if getattr(column, "is_column", False)]
 
 
+@_hook("story_columns")
+def story_columns(article):
+    """An ``article``'s body, as a handle for ``fill_columns``, or None."""
+    body = next((b for b in article.children if "body" in _classes(b)), None)
+    see = next((b for b in body.children if "see-also" in _classes(b)), None) if body else None
+    return body and {"body": body, "style": body.style, "classes": _classes(article),
+                     "see_also": see and (see, see.style)}
+
+
+@_hook("fill_columns")
+def fill_columns(columns, height: float | None, span: bool = False) -> None:
+    """Fill the body's columns in turn to ``height`` CSS px, or (None) as print.css says;
+    with ``span``, its "See also" set across both columns under them."""
+    from weasyprint.css.properties import Dimension
+
+    style = columns["style"]
+    if height is not None:
+        style = style.copy()
+        style["height"], style["column_fill"] = Dimension(height, "px"), "auto"
+    columns["body"].style = style
+    if columns["see_also"]:
+        box, box.style = columns["see_also"][0], columns["see_also"][1].copy()
+        box.style["column_span"] = "all" if span else columns["see_also"][1]["column_span"]
+
+
+def column_lines(laid_out) -> tuple[float, float]:
+    """Where a laid-out article's body begins on this page, and its commonest line height."""
+    body = next(b for b in laid_out.children if "body" in _classes(b))
+    heights = [round(b.height, 2) for b in body.descendants()
+               if isinstance(b, _boxes().LineBox)]
+    return body.content_box_y(), max(heights, key=heights.count, default=0.0)
+
+
 def _classes(box) -> set[str]:
     element = box_element(box)
     return set((element.get("class") or "").split()) if element is not None else set()
@@ -306,26 +334,23 @@ def _wrap(target: str, wrapper) -> bool:
 
 def wrap_draw_text(wrapper) -> bool:
     """Every text box WeasyPrint draws goes through ``wrapper(original, stream, textbox,
-    *args, **kwargs)``: ``stream`` is a ``pydyf.Stream`` (marked content may be opened on
-    it), ``textbox`` a handle for ``box_text``. False when WeasyPrint has no such function
-    (the build goes on without the wrapper; ``check()`` and the tests fail)."""
+    *args, **kwargs)``: ``stream`` a ``pydyf.Stream``, ``textbox`` a handle for
+    ``box_text``. False when WeasyPrint has no such function (``check()`` fails)."""
     return _wrap("draw_text", wrapper)
 
 
 def wrap_box_tree(wrapper) -> bool:
-    """The tagger's recursive generator of structure elements goes through
-    ``wrapper(original, box, parent, *args, **kwargs)``, which yields what the original
-    yields (``pydyf.Dictionary`` structure elements, children before parents). False when
-    WeasyPrint has no such function."""
+    """The tagger's recursive generator of structure elements (``pydyf.Dictionary``,
+    children first) goes through ``wrapper(original, box, parent, *args, **kwargs)``."""
     return _wrap("box_tree", wrapper)
 
 
-def wrap_story_layout(fit) -> bool:
-    """An ``article`` that WeasyPrint would move whole to the next page (nothing of it
-    fits in what is left of this one) is first given to ``fit(article, again)``:
-    ``again()`` lays it out there once more and returns the laid-out box, or None. When
-    ``fit`` returns True its last layout is kept. False when WeasyPrint has no such
-    function."""
+def wrap_story_layout(fit, end) -> bool:
+    """An ``article`` that WeasyPrint would move whole to the next page is first given to
+    ``fit(article, again)``: ``again()`` lays it out there once more, returning the box
+    or None. One that ends on this page goes to ``end(article, laid_out, again)``, whose
+    ``again()`` returns the box and whether the story goes on. When either returns True
+    its last layout is kept, when False the first. False if WeasyPrint has no such function."""
     def wrapper(original, context, box, bottom_space, skip_stack, containing_block,
                 page_is_empty=True, *args, **kwargs):
         def again():
@@ -337,14 +362,19 @@ def wrap_story_layout(fit) -> bool:
                                 page_is_empty, *args, **kwargs)]
             return last[0][0]
 
-        if skip_stack or page_is_empty or box_tag(box) != "article":
+        if box_tag(box) != "article":
             return original(context, box, bottom_space, skip_stack, containing_block,
                             page_is_empty, *args, **kwargs)
         last: list = []
         before = dict(vars(box))
         state, shapes = (context.in_column, context.forced_break), len(context.excluded_shapes)
-        if again() is None and fit(box, again) is False:
-            again()  # as it was: fit put the story back after its trials
+        laid_out = again()
+        if laid_out is None and not (skip_stack or page_is_empty):
+            if fit(box, again) is False:
+                again()  # as it was: fit put the story back after its trials
+        elif laid_out is not None and last[0][1] is None and end(
+                box, laid_out, lambda: (again(), last[0][1] is not None)) is False:
+            again()
         return last[0]
 
     return _wrap("block_layout", wrapper)

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from markupsafe import Markup
 
 from compiler.model import Edition, Photo, Section, Story, iso_timestamp
 from compiler.pdf.join import Bookmark
+from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME
 from compiler.pdf.slots import slot
-from compiler.pdf.typeset import house_stylesheets
+from compiler.pdf.typeset import TypesetJob, house_stylesheets
+from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 from compiler.text.dates import long_date
 from compiler.text.labels import labels
 from compiler.text.numerals import digits, numbering_system, primary
@@ -268,3 +271,31 @@ def bookmarks(edition: Edition) -> list[Bookmark]:
     if edition.has_more_stories:
         marks.append(Bookmark(words.more_stories, "more-stories"))
     return marks
+
+
+def part_job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
+         work_dir: Path, titles: dict[str, str]) -> TypesetJob:
+    """``titles``: anchor -> what a link there leads to (``link_titles``, made once per
+    print); the part's job carries those of the anchors it links to."""
+    return TypesetJob(
+        html=part_html(edition, part, photo_url, pages, width),
+        # A lead-in's page is dropped: the page after it is the part's first.
+        stylesheets=tuple(part_stylesheets(edition, first_page - (part.lead_in is not None),
+                                           part)),
+        base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
+        roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
+        named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
+        allowed_hosts=edition.config.allowed_hosts,
+        titles=tuple(sorted((anchor, titles[anchor]) for anchor in
+                            {*part.anchors, *part.foreign_anchors} if anchor in titles)),
+        shares=_shares(edition, part),
+    )
+
+
+def _shares(edition: Edition, part: Part) -> tuple[str, str]:
+    """The stories a run shares with its neighbours (TypesetJob.shares)."""
+    if part.kind != "section":
+        return "", ""
+    run = part.run(edition)
+    return (run[0].anchor if part.lead_in is not None else "",
+            run[-1].anchor if part.continued else "")

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from compiler.diagnostics import Diagnostic, diag
 from compiler.memory import give_back
-from compiler.model import Edition, Section, Story
+from compiler.model import Edition
+from compiler.pdf.blame import blame
 from compiler.pdf.cache import PartCache
 from compiler.pdf.fill import Hole, part_holes
-from compiler.pdf.jobs import PROBE, SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
+from compiler.pdf.jobs import SPLIT, TYPESET, TYPESET_WRITE, WRITE, Failure, Task
 from compiler.pdf.join import link_titles, merge_parts
 from compiler.pdf.parts import (
     PART_TIMESTAMP,
@@ -35,15 +36,15 @@ from compiler.pdf.parts import (
     join_changed,
     joined,
     part_html,
+    part_job,
     part_stylesheets,
     plan_parts,
     run_key,
     split_part,
 )
-from compiler.pdf.photos import PHOTO_FOLDER, PHOTO_SCHEME, PrintPhotos, photo_cache
+from compiler.pdf.photos import PrintPhotos, photo_cache
 from compiler.pdf.slots import placeholder, too_wide
 from compiler.pdf.typeset import TypesetJob, TypesetPart
-from compiler.resources import FONTS_DIR, LAYOUTS_DIR
 
 MAX_NUMBERING_ROUNDS = 3
 
@@ -79,34 +80,6 @@ class _PartFailed(Exception):
 
 class _NumbersMoved(Exception):
     pass
-
-
-def _job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
-         work_dir: Path, titles: dict[str, str]) -> TypesetJob:
-    """``titles``: anchor -> what a link there leads to (``link_titles``, made once per
-    print); the part's job carries those of the anchors it links to."""
-    return TypesetJob(
-        html=part_html(edition, part, photo_url, pages, width),
-        # A lead-in's page is dropped: the page after it is the part's first.
-        stylesheets=tuple(part_stylesheets(edition, first_page - (part.lead_in is not None),
-                                           part)),
-        base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
-        roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
-        named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),
-        allowed_hosts=edition.config.allowed_hosts,
-        titles=tuple(sorted((anchor, titles[anchor]) for anchor in
-                            {*part.anchors, *part.foreign_anchors} if anchor in titles)),
-        shares=_shares(edition, part),
-    )
-
-
-def _shares(edition: Edition, part: Part) -> tuple[str, str]:
-    """The stories a run shares with its neighbours (TypesetJob.shares)."""
-    if part.kind != "section":
-        return "", ""
-    run = part.run(edition)
-    return (run[0].anchor if part.lead_in is not None else "",
-            run[-1].anchor if part.continued else "")
 
 
 def _numbering(parts: list[Part], typeset_parts: dict[str, TypesetPart]):
@@ -262,7 +235,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
     titles = link_titles(bookmarks(edition))
 
     def job(part: Part) -> TypesetJob:
-        return _job(edition, part, photos.url, None, width, 1, work_dir, titles)
+        return part_job(edition, part, photos.url, None, width, 1, work_dir, titles)
 
     jobs = {p.key: job(p) for p in order}
     cached = {p.key: found for p in parts
@@ -273,7 +246,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
             jobs[part.key] = job(part)
             cached.pop(part.key, None)
     order = sorted(parts, key=lambda p: (p.kind != "front", -p.weight(edition)))
-    attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: _job(
+    attempt = _Attempt(edition, pool, cache, jobs, lambda part, pages, first: part_job(
         edition, part, photos.url, pages, width, first, work_dir, titles))
     done: set[str] = set()
     owner: dict[str, int] = {}  # anchor -> index of the part it lives in
@@ -364,47 +337,6 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
                    anchor_pages=_numbering(parts, final)[0])
 
 
-def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
-    lonely = replace(story, related=tuple(r for r in story.related if r.target is None))
-    single = replace(edition, sections=(Section(story.section, (lonely,)),), more_stories=(),
-                     lead=lonely)
-    return single, next(p for p in plan_parts(single) if p.kind == "section")
-
-
-def _blame(edition: Edition, part_keys: set[str], parts: list[Part], pool, work_dir: Path,
-           image_cache) -> dict[str, Diagnostic]:
-    """Typeset each story of the failed parts alone, on the pool (in parallel, each
-    with the part's limits), to find the ones at fault."""
-    config = edition.config
-    photos = PrintPhotos(work_dir, image_cache)
-    tasks, stories = [], {}
-    for part in parts:
-        if part.key not in part_keys:
-            continue
-        for slug in part.stories:
-            story = stories[slug] = edition.story_by_slug(slug)
-            single, section_part = _alone(edition, story)
-            job = _job(single, section_part, photos.url, None, placeholder(1), 1, work_dir,
-                       link_titles(bookmarks(single)))
-            tasks.append(Task(slug, PROBE, (job, None, 1), config.render_timeout))
-    culprits: dict[str, Diagnostic] = {}
-
-    def then(task: Task, typeset: TypesetPart) -> list[Task]:
-        if errors := [d for d in typeset.problems if d.code == "R001"]:
-            culprits[task.key] = diag("R001", f"WeasyPrint: {errors[0].message}",
-                                      stories[task.key].source)
-        return []
-
-    try:
-        outcome = pool.process(tasks, then)
-    finally:
-        pool.stop_workers()
-    for slug, failure in outcome.failures.items():
-        code = "R002" if failure.over_limit else "R001"
-        culprits[slug] = diag(code, failure.reason, stories[slug].source)
-    return culprits
-
-
 def print_pdf(edition: Edition, work_dir: Path, pool, cache_dir: Path | None = None
               ) -> Printed:
     """The edition's PDF, typeset on ``pool`` (a WorkerPool or SerialPool, which the
@@ -417,7 +349,7 @@ def print_pdf(edition: Edition, work_dir: Path, pool, cache_dir: Path | None = N
         return Printed(problems=[diag("R005", f"page numbers still moved after "
                                       f"{MAX_NUMBERING_ROUNDS} rounds of numbering")])
     except _PartFailed as failed:  # _print_once has already let its workers go
-        culprits = _blame(edition, set(failed.failures), failed.parts, pool, work_dir,
+        culprits = blame(edition, set(failed.failures), failed.parts, pool, work_dir,
                           image_cache)
         if culprits:
             return Printed(left_out=culprits)

@@ -318,7 +318,7 @@ def test_wrap_story_layout_offers_a_story_that_jumps_and_keeps_its_fit(restored)
         laid_out = again()
         return laid_out is not None and not hooks.holds(laid_out, photo)
 
-    assert hooks.wrap_story_layout(fit)
+    assert hooks.wrap_story_layout(fit, lambda article, laid_out, again: None)
     document = story_under(158, picture, paragraphs=4, see_also=True)
     (anchor, height, text, blocks, first), = seen
     column = (148 - 20) / 2 * 96 / 25.4  # support/storypage.py: A5, no column gap

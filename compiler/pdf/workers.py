@@ -315,12 +315,20 @@ class WorkerPool:
         if task.kind != WRITE:
             outcome.typeset += 1
         if task.kind == TYPESET:
-            worker.holds.add(task.key)
+            self._now_held(worker, {task.key})
         elif task.kind == SPLIT:
-            worker.holds.update(run_key for run_key, _ in value)
+            self._now_held(worker, {run_key for run_key, _ in value})
         elif task.kind == WRITE:
             worker.holds.discard(task.key)
         return task, value
+
+    def _now_held(self, worker: _Worker, keys: set[str]) -> None:
+        """``worker`` holds the newest layout of these parts: a correction may lay a run
+        out again (printer.split) while another worker still holds the old one, and a
+        write must go to the new."""
+        for other in self.workers:
+            other.holds -= keys
+        worker.holds |= keys
 
 
 def _main(fd: str, memory_mb: str, warm: str, scratch: str) -> None:

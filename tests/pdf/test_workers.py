@@ -187,3 +187,26 @@ def test_a_killed_workers_temporary_files_go_with_the_pool():
         assert list(scratch.glob("weasyprint-*")), "fonts were copied into the pool's folder"
         pool.workers[0].process.kill()
     assert not scratch.exists()
+
+
+def test_a_part_laid_out_again_is_written_from_its_newest_layout(pool, tmp_path):
+    """A correction may lay a run out again while the worker that laid out the old one
+    still holds it (printer.split): the write goes to the worker with the new layout,
+    whichever worker that is. The first round leaves "a" on the first worker; in the
+    second the first worker is kept busy with "c", so the second lays "a" out anew."""
+    import subprocess
+
+    pool.process([Task(k, TYPESET, (_job(3, k), None, 1), 120) for k in "ab"])
+    first = next(w for w in pool.workers if "a" in w.holds)
+    newer = Task("a", TYPESET, (_job(3, "corrected"), None, 1), 120)
+    pool.process([Task("c", TYPESET, (_job(40, "c"), None, 1), 120), newer])
+    assert [w for w in pool.workers if "a" in w.holds] != [first], "the test's premise"
+    written = {}
+    pool.process([Task("a", WRITE, ({}, 1), 120)],
+                 lambda task, value: written.update({task.key: value[0]}) or [])
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(written["a"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "corrected 0" in text and "a 0" not in text
+    assert sum("a" in w.holds for w in pool.workers) == 0

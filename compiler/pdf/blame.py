@@ -29,7 +29,7 @@ def _alone(edition: Edition, story: Story) -> tuple[Edition, Part]:
 
 
 def blame(edition: Edition, part_keys: set[str], parts: list[Part], pool, work_dir: Path,
-           image_cache) -> dict[str, Diagnostic]:
+          image_cache) -> dict[str, Diagnostic]:
     """Typeset each story of the failed parts alone, on the pool (in parallel, each
     with the part's limits), to find the ones at fault."""
     config = edition.config

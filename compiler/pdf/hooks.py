@@ -142,9 +142,8 @@ def page_top(page) -> float:
 @_hook("stories_end")
 def stories_end(page) -> float | None:
     """Where a story would begin below the last one ending on ``page`` (CSS px from the
-    top: its bottom margin included), or None if no story ends there. A correction
-    that leaves more room than the day's last build did may let the next story start on
-    that page (printer.py)."""
+    top, its bottom margin included), or None: a correction that leaves more room than
+    the day's last build did may let the next story start there (printer.py)."""
     page_box = page._page_box
     ends = [box.position_y + box.margin_height() for child in page_box.children
             for box in child.descendants() if getattr(box, "element_tag", "") == "article"]
@@ -234,8 +233,9 @@ def fill_columns(columns, height: float | None, span: bool = False) -> None:
         style["height"], style["column_fill"] = Dimension(height, "px"), "auto"
     columns["body"].style = style
     if columns["see_also"]:
-        box, box.style = columns["see_also"][0], columns["see_also"][1].copy()
-        box.style["column_span"] = "all" if span else columns["see_also"][1]["column_span"]
+        box, original = columns["see_also"]
+        box.style = original.copy() if span else original
+        box.style["column_span"] = "all" if span else original["column_span"]
 
 
 def column_lines(laid_out) -> tuple[float, float]:

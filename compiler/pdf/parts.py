@@ -274,7 +274,7 @@ def bookmarks(edition: Edition) -> list[Bookmark]:
 
 
 def part_job(edition: Edition, part: Part, photo_url, pages, width: str, first_page: int,
-         work_dir: Path, titles: dict[str, str]) -> TypesetJob:
+             work_dir: Path, titles: dict[str, str]) -> TypesetJob:
     """``titles``: anchor -> what a link there leads to (``link_titles``, made once per
     print); the part's job carries those of the anchors it links to."""
     return TypesetJob(

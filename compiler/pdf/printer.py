@@ -350,7 +350,7 @@ def print_pdf(edition: Edition, work_dir: Path, pool, cache_dir: Path | None = N
                                       f"{MAX_NUMBERING_ROUNDS} rounds of numbering")])
     except _PartFailed as failed:  # _print_once has already let its workers go
         culprits = blame(edition, set(failed.failures), failed.parts, pool, work_dir,
-                          image_cache)
+                         image_cache)
         if culprits:
             return Printed(left_out=culprits)
         reasons = "; ".join(f"{k}: {v.reason}" for k, v in failed.failures.items())

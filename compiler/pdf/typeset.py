@@ -210,10 +210,10 @@ def _shared_pages_dropped(document, first: str, last: str):
     start, end, runs_on = 0, len(pages), None
     if first:
         start = next((i + 1 for i, page in enumerate(pages) if first in page.anchors), 0)
-    if last:
-        end = next((i for i, page in enumerate(pages) if last in page.anchors), end - 1)
-        runs_on = lead_in(pages[end], last)
-        end += runs_on is not None  # that page is the run's when the story begins lower
+    begins = next((i for i, page in enumerate(pages) if last and last in page.anchors), None)
+    if begins is not None:
+        runs_on = lead_in(pages[begins], last)
+        end = begins + (runs_on is not None)  # the run's page when the story begins lower
     if (start, end) == (0, len(pages)):
         return document, runs_on
     return document.copy(pages[start:end]), runs_on

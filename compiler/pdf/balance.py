@@ -37,8 +37,10 @@ def balance_end(article, laid_out, again) -> bool | None:
     if not columns or "section-last" not in columns["classes"]:
         return None
     ends = hooks.column_ends(laid_out)
+    if len(ends) < 2:  # one column, or no body on this page (only the story's foot)
+        return None
     top, line = hooks.column_lines(laid_out)
-    if len(ends) < 2 or not line or max(ends) - min(ends) <= TOLERANCE * line:
+    if not line or max(ends) - min(ends) <= TOLERANCE * line:
         return None
     natural, steps = max(ends) - top, round(REACH / STEP)
     heights = [natural + k * STEP * line

@@ -255,6 +255,8 @@ def part_stylesheets(edition: Edition, first_page: int, part: Part | None = None
         f" @top-right {{ content: {_css_string(long_date(edition.date, config.language))}; }}"
         f"{section}{_language_style(config.language)} }}\n"
     )
+    if part and part.lead_in is not None:
+        first_page -= 1  # its lead-in's page comes first, and is dropped
     if first_page > 1:
         running += f"@page :first {{ counter-reset: page {first_page}; }}\n"
     return [*house_stylesheets(), running]
@@ -279,9 +281,7 @@ def part_job(edition: Edition, part: Part, photo_url, pages, width: str, first_p
     print); the part's job carries those of the anchors it links to."""
     return TypesetJob(
         html=part_html(edition, part, photo_url, pages, width),
-        # A lead-in's page is dropped: the page after it is the part's first.
-        stylesheets=tuple(part_stylesheets(edition, first_page - (part.lead_in is not None),
-                                           part)),
+        stylesheets=tuple(part_stylesheets(edition, first_page, part)),
         base_url=(LAYOUTS_DIR / "print").as_uri() + "/",
         roots=(edition.content_root, LAYOUTS_DIR, FONTS_DIR),
         named=((PHOTO_SCHEME, work_dir / PHOTO_FOLDER),),

@@ -269,6 +269,7 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
         start = index + len(pieces)
         last = runs[-1][1]
         following = parts[start] if start < len(parts) else None
+        redo = None
         if pieces[-1].continued and last.runs_on != following.lead_in:
             # The next runs' pages would not follow on from these: lay them out again.
             end = chain_end(parts, start)
@@ -278,16 +279,14 @@ def _print_once(edition: Edition, pool, cache: PartCache | None, work_dir: Path,
             start -= 1
             end = chain_end(parts, start + 1)
             redo = joined(edition, parts[start:end], pieces[-1].lead_in)
-        else:
-            owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
-            return []
-        for stale in parts[start:end]:
-            attempt.typeset_parts.pop(stale.key, None)
-        parts[start:end] = [redo]
-        jobs[redo.key] = job(redo)
-        cached.pop(redo.key, None)  # laid out now, whatever the cache held under its name
+        if redo is not None:
+            for stale in parts[start:end]:
+                attempt.typeset_parts.pop(stale.key, None)
+            parts[start:end] = [redo]
+            jobs[redo.key] = job(redo)
+            cached.pop(redo.key, None)  # laid out now, whatever the cache held under its name
         owner.update({anchor: i for i, part in enumerate(parts) for anchor in part.anchors})
-        return [_typeset_task(attempt, edition, redo, photos)]
+        return [_typeset_task(attempt, edition, redo, photos)] if redo else []
 
     def then(task: Task, value) -> list[Task]:
         if task.kind == TYPESET:

@@ -182,12 +182,6 @@ def test_a_section_is_cut_into_runs_at_the_page_breaks_it_makes(content, tmp_pat
     assert "One more line." in " ".join(_page_texts(tmp_path / "again.pdf"))
 
 
-def _starts(pages: list[str]) -> dict[int, int]:
-    """Story number -> the page its headline is on."""
-    return {int(m[1]): n for n, text in enumerate(pages, start=1)
-            for m in re.finditer(r"^\s*Story (\d+)\s*$", text, re.MULTILINE)}
-
-
 def test_a_corrected_word_lays_out_only_the_runs_that_hold_the_story(content, tmp_path,
                                                                      monkeypatch):
     """A story in the middle of a section, held by two runs (it runs on from one into
